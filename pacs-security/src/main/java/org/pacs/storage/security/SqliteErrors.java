@@ -29,12 +29,12 @@ final class SqliteErrors {
     }
 
     static StorageException map(SQLException e, Path db, String doing) {
-        String where = " while " + doing + " in security database " + db;
+        String context = " while " + doing + " in security database " + db;
         switch (primaryCode(e)) {
             case SQLITE_BUSY:
             case SQLITE_LOCKED:
                 return new StorageException(Reason.UNAVAILABLE, "Database stayed locked for more than "
-                        + BUSY_TIMEOUT_MILLIS / 1000 + " s" + where
+                        + BUSY_TIMEOUT_MILLIS / 1000 + " s" + context
                         + "; another process holds a long transaction, find and stop it, then retry.", e);
             case SQLITE_NOTADB:
                 return notADatabase(db, e);
@@ -42,16 +42,16 @@ final class SqliteErrors {
                 return corrupt(db, e);
             case SQLITE_CONSTRAINT:
                 return new StorageException(Reason.ALREADY_EXISTS, "A value that must be unique is taken"
-                        + where + "; choose another id or username.", e);
+                        + context + "; choose another id or username.", e);
             case SQLITE_READONLY:
             case SQLITE_CANTOPEN:
             case SQLITE_IOERR:
             case SQLITE_FULL:
-                return new StorageException(Reason.UNAVAILABLE, "Cannot read or write the file" + where + " ("
+                return new StorageException(Reason.UNAVAILABLE, "Cannot read or write the file" + context + " ("
                         + e.getMessage() + "); check that the disk has space and the file and its directory"
                         + " are writable.", e);
             default:
-                return StorageException.internal("Unexpected SQLite error" + where + ": " + e.getMessage(), e);
+                return StorageException.internal("Unexpected SQLite error" + context + ": " + e.getMessage(), e);
         }
     }
 

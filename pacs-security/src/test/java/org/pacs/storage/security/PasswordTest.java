@@ -99,11 +99,7 @@ class PasswordTest {
     void oldCheapHashesAreUpgradedOnLogin() throws Exception {
         storage.createUser(User.of("u1", "alice", Role.VIEWER));
         PasswordHash old = PasswordHash.of(SECRET.toCharArray(), 1_000);
-        try (var c = TestDb.connect(db); var ps = c.prepareStatement("UPDATE users SET credential = ? WHERE id = ?")) {
-            ps.setString(1, old.encoded());
-            ps.setString(2, "u1");
-            ps.executeUpdate();
-        }
+        TestDb.update(db, "UPDATE users SET credential = ? WHERE id = ?", old.encoded(), "u1");
         assertThat(old.needsUpgrade()).isTrue();
         assertThat(storage.verifyPassword("u1", "wrong-password".toCharArray())).isFalse();
         assertThat(storedCredential("u1")).as("a failed login upgrades nothing").isEqualTo(old.encoded());

@@ -63,6 +63,15 @@ final class TestDb {
         }
     }
 
+    static int update(Path db, String sql, Object... args) throws SQLException {
+        try (Connection c = connect(db); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
     static void execute(Path db, String... statements) throws SQLException {
         try (Connection c = connect(db)) {
             for (String sql : statements) {
