@@ -32,6 +32,7 @@ class ArchiveIT {
 
     @BeforeAll
     static void generate() throws Exception {
+        Parts.assumeBackend("file");
         cli = new Cli(dir);
         Cli.Result g = cli.run("generate", "-o", "in", "--studies", "2", "--series", "1", "--instances", "3",
                 "--bytes", "20000", "--json");
@@ -143,6 +144,7 @@ class ArchiveIT {
     @Test
     @Order(8)
     void migrateMovesBetweenTiersAndTheBytesStayTheSame() throws Exception {
+        Parts.assumeHsm();
         assertThat(cli.run("tier", uid).out().strip()).isEqualTo("hot");
 
         Cli.Result m = cli.run("migrate", uid, "--to", "cold");
@@ -164,6 +166,7 @@ class ArchiveIT {
     @Test
     @Order(9)
     void restoreOnATierThatNeverArchivesSaysItIsReadable() {
+        Parts.assumeHsm();
         Cli.Result r = cli.run("restore", uid);
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(r.out()).contains("not archived");
@@ -175,6 +178,7 @@ class ArchiveIT {
     @Test
     @Order(10)
     void rebuildIndexKeepsEveryInstance() {
+        Parts.assumeHsm();
         Cli.Result r = cli.run("rebuild-index");
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(Cli.jsonField(cli.run("stats", "--json").out(), "totalInstances")).isEqualTo("6");
@@ -184,6 +188,7 @@ class ArchiveIT {
     @Test
     @Order(11)
     void verifyIsCleanThenReportsACorruptedInstance() throws Exception {
+        Parts.assumeHsm();
         Cli.Result clean = cli.run("verify");
         assertThat(clean.exit()).as(clean.toString()).isZero();
 
