@@ -77,7 +77,7 @@ final class DicomParser {
             if (tag == Tag.SpecificCharacterSet) {
                 cs = SpecificCharacterSet.of(e.strings());
             }
-            ds.put(e);
+            putFirst(ds, e);
             lastTag = tag;
         }
     }
@@ -130,6 +130,13 @@ final class DicomParser {
             if (tag == Tag.SpecificCharacterSet) {
                 cs = SpecificCharacterSet.of(e.strings());
             }
+            putFirst(ds, e);
+        }
+    }
+
+    /** A tag found twice keeps its first value, as DCMTK does (palettes/winter.dcm has a second SOP Instance UID). */
+    private static void putFirst(DicomDataset ds, DicomElement e) {
+        if (!ds.contains(e.tag())) {
             ds.put(e);
         }
     }
