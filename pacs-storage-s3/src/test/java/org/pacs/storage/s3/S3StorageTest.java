@@ -94,21 +94,33 @@ class S3StorageTest {
     }
 
     @Test
-    void rebuildIndexRestoresQueriesAndSkipsForeignObjects() {
+    void rebuildIndexRestoresQueriesAndSkipsForeignObjects() throws Exception {
         CloudStorageConfig c = config("features-rebuild");
         S3Storage s = storage(c);
         String study = UidGenerator.newUid();
         List<StoredInstance> stored = new ArrayList<>();
         for (int n = 0; n < 5; n++) {
-            stored.add(s.store(instance(study, UidGenerator.newUid(), 2000 + 2 * n)));
+            stored.add(s.store(instance(study, UidGenerator.newUid(), 20_000 + 2 * n)));
         }
         raw(c).putObject(b -> b.bucket(c.bucketName()).key("notes/readme.txt"),
                 software.amazon.awssdk.core.sync.RequestBody.fromString("not DICOM"));
 
-        S3Storage reopened = storage(c);
+        // the rebuild goes through a pass-through proxy only to see on the wire that no GET fetches pixel data
+        FaultProxy wire = new FaultProxy(server().endpoint());
+        closeables.add(wire);
+        S3Storage reopened = storage(c.withEndpointUrl(wire.endpoint().toString()));
         assertThat(reopened.list()).isEmpty();
         IndexRebuilder.Result r = reopened.rebuildIndex();
         assertThat(r.indexed()).isEqualTo(5);
+        List<FaultProxy.Request> gets = wire.seen().stream().filter(g -> g.method().equals("GET")
+                && !g.hasQuery("list-type")).toList();
+        assertThat(gets).hasSize(5).allSatisfy(g -> {
+            String range = header(g, "Range");
+            assertThat(range).startsWith("bytes=0-");
+            long lastByte = Long.parseLong(range.substring("bytes=0-".length()));
+            long size = stored.get(0).sizeBytes();
+            assertThat(lastByte).as("header bytes only, not the 20 kB of pixels").isLessThan(size - 19_000);
+        });
         assertThat(reopened.list()).containsExactlyInAnyOrderElementsOf(stored);
         DicomDataset q = new DicomDataset();
         q.setString(Tag.QueryRetrieveLevel, "SERIES");
