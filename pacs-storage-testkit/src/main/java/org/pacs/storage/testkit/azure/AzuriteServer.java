@@ -41,27 +41,39 @@ public final class AzuriteServer implements AutoCloseable {
 
     private final Process process;
     private final Path location;
+    private final boolean ownsLocation;
     private final Path log;
     private final int port;
 
-    private AzuriteServer(Process process, Path location, Path log, int port) {
+    private AzuriteServer(Process process, Path location, boolean ownsLocation, Path log, int port) {
         this.process = process;
         this.location = location;
+        this.ownsLocation = ownsLocation;
         this.log = log;
         this.port = port;
     }
 
-    /** Starts a fresh Azurite and returns once it answers HTTP. */
+    /** Starts a fresh Azurite on an empty temp directory and returns once it answers HTTP. */
     public static AzuriteServer start() {
-        Path executable = AzuriteInstallation.locate();
-        Path location;
         try {
-            location = Files.createTempDirectory("azurite-");
+            return start(Files.createTempDirectory("azurite-"), true);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a temp directory for Azurite", e);
         }
+    }
+
+    /**
+     * Starts Azurite on {@code location}, keeping what an earlier instance stored there (e.g. to look at the
+     * container after a {@link #kill()}); {@link #close()} leaves the directory alone.
+     */
+    public static AzuriteServer startAt(Path location) {
+        return start(location, false);
+    }
+
+    private static AzuriteServer start(Path location, boolean ownsLocation) {
+        Path executable = AzuriteInstallation.locate();
         Path data = location.resolve("data");
-        Path log = location.resolve("azurite.log");
+        Path log = location.resolve("azurite-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(executable.toString(),
                 "--blobHost", "127.0.0.1", "--blobPort", "0",
                 "--location", data.toString(),
@@ -74,7 +86,9 @@ public final class AzuriteServer implements AutoCloseable {
                     .redirectOutput(log.toFile())
                     .start();
         } catch (IOException e) {
-            deleteTree(location);
+            if (ownsLocation) {
+                deleteTree(location);
+            }
             throw new UncheckedIOException("Cannot start Azurite (" + executable
                     + "); is Node.js 20+ on the PATH?", e);
         }
@@ -99,10 +113,12 @@ public final class AzuriteServer implements AutoCloseable {
                     .until(() -> accepts(port.get()));
         } catch (RuntimeException e) {
             process.destroyForcibly();
-            deleteTree(location);
+            if (ownsLocation) {
+                deleteTree(location);
+            }
             throw e;
         }
-        return new AzuriteServer(process, location, log, port.get());
+        return new AzuriteServer(process, location, ownsLocation, log, port.get());
     }
 
     public int port() {
@@ -118,6 +134,11 @@ public final class AzuriteServer implements AutoCloseable {
     public String connectionString() {
         return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
                 + ";BlobEndpoint=" + blobEndpoint() + ";";
+    }
+
+    /** Where Azurite keeps its data and logs. */
+    public Path location() {
+        return location;
     }
 
     public boolean isAlive() {
@@ -144,7 +165,9 @@ public final class AzuriteServer implements AutoCloseable {
     @Override
     public void close() {
         kill();
-        deleteTree(location);
+        if (ownsLocation) {
+            deleteTree(location);
+        }
     }
 
     private static boolean accepts(int port) {
