@@ -1,99 +1,48 @@
 package org.pacs.storage.azure;
 
-import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.io.UncheckedIOException;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.SplittableRandom;
 import org.pacs.storage.dicom.DicomDataset;
-import org.pacs.storage.dicom.DicomWriter;
-import org.pacs.storage.dicom.Tag;
-import org.pacs.storage.dicom.TransferSyntax;
 import org.pacs.storage.dicom.UidGenerator;
+import org.pacs.storage.index.AbstractIndexedBackend;
+import org.pacs.storage.testkit.SyntheticInstances;
 
-/** Synthetic instances: small in-memory datasets, and Part 10 streams of any size generated on the fly. */
+/** Thin helpers over the testkit's {@link SyntheticInstances} for this module's tests. */
 final class TestInstances {
-
-    static final String CT_IMAGE_STORAGE = "1.2.840.10008.5.1.4.1.1.2";
 
     private TestInstances() {
     }
 
     static DicomDataset dataset(String study, String series, String sop, String patientName) {
-        return new DicomDataset()
-                .setString(Tag.SOPClassUID, CT_IMAGE_STORAGE)
-                .setString(Tag.SOPInstanceUID, sop)
-                .setString(Tag.StudyInstanceUID, study)
-                .setString(Tag.SeriesInstanceUID, series)
-                .setString(Tag.PatientName, patientName)
-                .setString(Tag.PatientID, "PID-" + patientName.hashCode())
-                .setString(Tag.Modality, "CT");
+        return SyntheticInstances.header("PID-" + Math.abs(patientName.hashCode()), patientName, study, series, sop,
+                "CT", "20240101");
     }
 
     static DicomDataset dataset(String patientName) {
         return dataset(UidGenerator.newUid(), UidGenerator.newUid(), UidGenerator.newUid(), patientName);
     }
 
-    /**
-     * A Part 10 stream of the dataset's header followed by {@code pixelBytes} of seeded random Pixel Data (OW),
-     * produced as it is read: nothing of that size is ever in the heap.
-     */
+    /** A generated Part 10 stream that also hashes what it hands out. */
     static GeneratedStream large(DicomDataset header, long pixelBytes, long seed) {
-        if (pixelBytes % 2 != 0 || pixelBytes > 0xFFFFFFFEL) {
-            throw new IllegalArgumentException("OW Pixel Data needs an even length below 4 GiB");
-        }
-        byte[] head = DicomWriter.toBytes(header, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-        ByteBuffer el = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-        el.putShort((short) 0x7FE0).putShort((short) 0x0010).put((byte) 'O').put((byte) 'W').putShort((short) 0)
-                .putInt((int) pixelBytes);
-        return new GeneratedStream(head, el.array(), pixelBytes, seed);
+        return new GeneratedStream(SyntheticInstances.stream(header, pixelBytes, seed));
     }
 
-    /** Also computes the SHA-256 of everything it hands out, to compare with what comes back. */
-    static final class GeneratedStream extends InputStream {
-        private final InputStream prefix;
-        private final SplittableRandom random;
-        private final MessageDigest md = sha256();
-        private final long total;
-        private long pixelsLeft;
+    static final class GeneratedStream extends FilterInputStream {
+        private final MessageDigest md;
 
-        GeneratedStream(byte[] head, byte[] element, long pixelBytes, long seed) {
-            this.prefix = new SequenceInputStream(new ByteArrayInputStream(head), new ByteArrayInputStream(element));
-            this.random = new SplittableRandom(seed);
-            this.pixelsLeft = pixelBytes;
-            this.total = head.length + element.length + pixelBytes;
+        private GeneratedStream(InputStream in) {
+            this(in, newSha256());
         }
 
-        long size() {
-            return total;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = prefix.read(b, off, len);
-            if (n < 0) {
-                if (pixelsLeft == 0) {
-                    return -1;
-                }
-                n = (int) Math.min(len, pixelsLeft);
-                for (int i = 0; i < n; i++) {
-                    b[off + i] = (byte) random.nextInt(256);
-                }
-                pixelsLeft -= n;
-            }
-            md.update(b, off, n);
-            return n;
+        private GeneratedStream(InputStream in, MessageDigest md) {
+            super(new DigestInputStream(in, md));
+            this.md = md;
         }
 
         /** Valid once the stream was read to its end. */
@@ -102,18 +51,15 @@ final class TestInstances {
         }
     }
 
-    static String sha256(InputStream in) throws IOException {
-        MessageDigest md = sha256();
+    static String sha256(InputStream in) {
         try (in) {
-            byte[] buf = new byte[64 * 1024];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
+            return AbstractIndexedBackend.sha256(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return HexFormat.of().formatHex(md.digest());
     }
 
-    private static MessageDigest sha256() {
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
