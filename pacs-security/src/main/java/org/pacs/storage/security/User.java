@@ -39,6 +39,11 @@ public record User(String id, String username, Set<Role> roles, boolean active,
         return of(id, username, java.util.List.of(roles));
     }
 
+    /** Like {@link #of} with a random UUID as id, for callers (such as the CLI) that have no id of their own. */
+    public static User withGeneratedId(String username, Collection<Role> roles) {
+        return of(java.util.UUID.randomUUID().toString(), username, roles);
+    }
+
     public User withUsername(String newUsername) {
         return new User(id, newUsername, roles, active, createdAt, updatedAt, credential);
     }

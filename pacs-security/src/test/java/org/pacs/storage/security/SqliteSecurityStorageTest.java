@@ -50,6 +50,14 @@ class SqliteSecurityStorageTest {
     }
 
     @Test
+    void generatedIdsAreUnique() {
+        User a = storage.createUser(User.withGeneratedId("alice", List.of(Role.VIEWER)));
+        User b = storage.createUser(User.withGeneratedId("bob", List.of()));
+        assertThat(a.id()).isNotEqualTo(b.id()).hasSize(36);
+        assertThat(storage.getUserByUsername("bob").id()).isEqualTo(b.id());
+    }
+
+    @Test
     void missingUsersAreNotFound() {
         assertReason(() -> storage.getUser("nope"), Reason.NOT_FOUND, "No user has the id 'nope'");
         assertReason(() -> storage.getUserByUsername("nobody"), Reason.NOT_FOUND, "No user has the username nobody");
