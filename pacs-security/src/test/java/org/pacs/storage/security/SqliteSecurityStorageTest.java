@@ -64,6 +64,8 @@ class SqliteSecurityStorageTest {
         assertReason(() -> storage.updateUser(User.of("nope", "nobody")), Reason.NOT_FOUND, "'nope'");
         assertReason(() -> storage.deleteUser("nope"), Reason.NOT_FOUND, "'nope'");
         assertReason(() -> storage.setActive("a", "nope", false), Reason.NOT_FOUND, "'nope'");
+        assertReason(() -> storage.createUser((User) null), Reason.INVALID_INPUT, "The user is missing");
+        assertReason(() -> storage.getUsersByRole(null), Reason.INVALID_INPUT, "The role is missing");
         assertReason(() -> storage.clearPassword("a", "nope"), Reason.NOT_FOUND, "'nope'");
     }
 
