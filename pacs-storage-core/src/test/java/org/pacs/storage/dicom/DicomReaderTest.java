@@ -108,6 +108,23 @@ class DicomReaderTest {
     }
 
     @Test
+    void privateTransferSyntaxIsDetectedFromTheBytesAndReportedAsDeclared() {
+        byte[] implicit = DicomWriter.toBytes(Samples.ct(), TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
+        String vendor = "1.2.840.113619.52"; // same length as "1.2.840.10008.1.2": patched in place
+        byte[] ts = TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = 132; i + ts.length <= implicit.length; i++) {
+            if (Arrays.equals(implicit, i, i + ts.length, ts, 0, ts.length)) {
+                System.arraycopy(vendor.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, implicit, i,
+                        ts.length);
+                break;
+            }
+        }
+        DicomFile f = DicomReader.read(new ByteArrayInputStream(implicit));
+        assertThat(f.transferSyntaxUid()).isEqualTo(vendor);
+        assertThat(f.dataset()).isEqualTo(Samples.ct());
+    }
+
+    @Test
     void bigEndianValuesReadAsTheirLittleEndianTwin() {
         Path le = Samples.PYDICOM_DATA.resolve("test_files/MR_small.dcm");
         Path be = Samples.PYDICOM_DATA.resolve("test_files/MR_small_bigendian.dcm");
