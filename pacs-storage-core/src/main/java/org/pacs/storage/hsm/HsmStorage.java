@@ -15,12 +15,13 @@ import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StorageStatistics;
 import org.pacs.storage.StoredInstance;
-import org.pacs.storage.catalog.CatalogColumn;
+import org.pacs.storage.catalog.CatalogAttributes;
 import org.pacs.storage.catalog.CatalogEntry;
 import org.pacs.storage.catalog.InstanceCatalog;
 import org.pacs.storage.catalog.MigrationState;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.DicomReader;
+import org.pacs.storage.query.QueryMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +106,7 @@ public final class HsmStorage implements StorageBackend {
     @Override
     public StoredInstance store(DicomDataset dataset) {
         StoredInstance s = hot().store(dataset);
-        return catalogue(s, CatalogEntry.attributesOf(dataset));
+        return catalogue(s, CatalogAttributes.of(dataset));
     }
 
     @Override
@@ -125,9 +126,9 @@ public final class HsmStorage implements StorageBackend {
         return tiers.backend(StorageTier.HOT);
     }
 
-    private StoredInstance catalogue(StoredInstance s, Map<CatalogColumn, String> knownAttributes) {
+    private StoredInstance catalogue(StoredInstance s, Map<Integer, String> knownAttributes) {
         SopInstanceUid uid = s.sopInstanceUid();
-        Map<CatalogColumn, String> attrs = knownAttributes != null ? knownAttributes : headerAttributes(uid);
+        Map<Integer, String> attrs = knownAttributes != null ? knownAttributes : headerAttributes(uid);
         ReentrantLock lock = locks.lockFor(uid);
         lock.lock();
         try {
@@ -174,9 +175,9 @@ public final class HsmStorage implements StorageBackend {
         }
     }
 
-    private Map<CatalogColumn, String> headerAttributes(SopInstanceUid uid) {
+    private Map<Integer, String> headerAttributes(SopInstanceUid uid) {
         try (InputStream in = tiers.backend(StorageTier.HOT).open(uid)) {
-            return CatalogEntry.attributesOf(DicomReader.readHeader(in).dataset());
+            return CatalogAttributes.of(DicomReader.readHeader(in).dataset());
         } catch (Exception e) {
             // the hot backend accepted the file, so its UIDs are known; only the optional query keys are lost
             LOG.warn("Could not read the header of {} for the catalog; it is findable by UID only: {}", uid,
@@ -244,7 +245,7 @@ public final class HsmStorage implements StorageBackend {
     @Override
     public List<DicomDataset> find(DicomDataset query) {
         ensureOpen();
-        return catalog.find(query);
+        return catalog.find(query, QueryMatcher.DEFAULT);
     }
 
     @Override
