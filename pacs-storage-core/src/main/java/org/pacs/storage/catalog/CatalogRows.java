@@ -18,6 +18,7 @@ final class CatalogRows {
 
     static final String COLUMNS;
     static final String INSERT;
+    static final String REPLACE;
 
     static {
         StringBuilder cols = new StringBuilder("sop_instance_uid, study_uid, series_uid, sop_class_uid,"
@@ -31,6 +32,33 @@ final class CatalogRows {
         int n = COLUMNS.split(",").length;
         INSERT = "INSERT INTO instances (" + COLUMNS + ") VALUES (" + "?, ".repeat(n - 1) + "?)"
                 + " ON CONFLICT (sop_instance_uid) DO NOTHING";
+        StringBuilder set = new StringBuilder("UPDATE instances SET study_uid = ?, series_uid = ?, sop_class_uid = ?,"
+                + " transfer_syntax_uid = ?");
+        for (Integer tag : HEADER_TAGS) {
+            set.append(", ").append(CatalogAttributes.COLUMNS.get(tag)).append(" = ?");
+        }
+        set.append(", tier = ?, location = ?, size_bytes = ?, sha256 = ?, stored_at = ?, last_accessed = NULL,"
+                + " last_activity = ? WHERE sop_instance_uid = ? AND migration_state = 'NONE'");
+        REPLACE = set.toString();
+    }
+
+    static void bindReplace(PreparedStatement ps, CatalogEntry e) throws SQLException {
+        StoredInstance s = e.instance();
+        int i = 1;
+        ps.setString(i++, s.studyInstanceUid());
+        ps.setString(i++, s.seriesInstanceUid());
+        ps.setString(i++, s.sopClassUid());
+        ps.setString(i++, s.transferSyntaxUid());
+        for (Integer tag : HEADER_TAGS) {
+            ps.setString(i++, e.attributes().get(tag));
+        }
+        ps.setString(i++, e.tier().name());
+        ps.setString(i++, e.location());
+        ps.setLong(i++, s.sizeBytes());
+        ps.setString(i++, s.sha256());
+        ps.setLong(i++, s.storedAt().toEpochMilli());
+        ps.setLong(i++, s.storedAt().toEpochMilli());
+        ps.setString(i, s.sopInstanceUid().value());
     }
 
     private CatalogRows() {

@@ -27,6 +27,12 @@ public interface InstanceCatalog extends AutoCloseable {
     /** Adds many rows in one transaction, skipping UIDs catalogued already; returns how many were added. */
     int insertBatch(List<CatalogEntry> entries);
 
+    /**
+     * Overwrites a row's instance data, attributes, tier and location with {@code entry}'s (a duplicate store
+     * under REPLACE), resetting last_accessed; only while no migration is in flight. False otherwise.
+     */
+    boolean replace(CatalogEntry entry);
+
     Optional<CatalogEntry> get(SopInstanceUid uid);
 
     /** Every row not being removed. Loads all of them: meant for list() and integrity checks. */

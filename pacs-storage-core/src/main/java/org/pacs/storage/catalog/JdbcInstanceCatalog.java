@@ -119,6 +119,16 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
     }
 
     @Override
+    public boolean replace(CatalogEntry e) {
+        return pool.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(CatalogRows.REPLACE)) {
+                CatalogRows.bindReplace(ps, e);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
     public Optional<CatalogEntry> get(SopInstanceUid uid) {
         List<CatalogEntry> rows = query(SELECT + " WHERE sop_instance_uid = ?", uid.value());
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
@@ -276,7 +286,7 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
     public StorageStatistics statistics() {
         return pool.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(size_bytes), 0),"
-                    + " COUNT(DISTINCT study_uid), COUNT(DISTINCT series_uid), COUNT(DISTINCT PatientID)"
+                    + " COUNT(DISTINCT study_uid), COUNT(DISTINCT series_uid), COUNT(DISTINCT COALESCE(PatientID, ''))"
                     + " FROM instances WHERE migration_state <> 'REMOVING'");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
