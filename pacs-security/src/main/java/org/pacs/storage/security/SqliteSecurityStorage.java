@@ -190,7 +190,7 @@ public final class SqliteSecurityStorage implements SecurityStorage {
     @Override
     public boolean verifyPassword(String id, char[] password) {
         Identifiers.requireValidId("user id", id);
-        Optional<String> stored = withConnection("checking a password", c -> UserRows.credential(c, id, true));
+        Optional<String> stored = withConnection("checking a password", c -> UserRows.activeCredential(c, id));
         if (stored.isEmpty()) {
             Decoy.HASH.matches(password);
             return false;

@@ -64,12 +64,12 @@ final class UserRows {
         }
     }
 
-    /** The stored credential; empty alike for a missing user, an inactive one (if asked) and one without. */
-    static Optional<String> credential(Connection c, String id, boolean activeOnly) throws SQLException {
+    /** The stored credential of an active user; empty alike for a missing, an inactive and a password-less one. */
+    static Optional<String> activeCredential(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT active, credential FROM users WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || activeOnly && rs.getInt(1) == 0) {
+                if (!rs.next() || rs.getInt(1) == 0) {
                     return Optional.empty();
                 }
                 return Optional.ofNullable(rs.getString(2));
