@@ -118,6 +118,7 @@ public final class S3Bench {
                     in.transferTo(OutputStream.nullOutputStream());
                 }
             });
+            System.out.printf(Locale.ROOT, "  %s: store %.1f MB/s, retrieve %.1f MB/s%n", bucket, store, retrieve);
             return new Figure(store, retrieve);
         }
     }
@@ -147,6 +148,7 @@ public final class S3Bench {
                     in.transferTo(OutputStream.nullOutputStream());
                 }
             });
+            System.out.printf(Locale.ROOT, "  %s: store %.1f MB/s, retrieve %.1f MB/s%n", bucket, store, retrieve);
             return new Figure(store, retrieve);
         }
     }
