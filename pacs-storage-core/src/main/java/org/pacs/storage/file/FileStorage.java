@@ -70,6 +70,23 @@ public final class FileStorage extends AbstractIndexedBackend {
         return config;
     }
 
+    /**
+     * FileStorage needs its own copy of the file anyway, so it spools the file as a stream: hashing while
+     * copying reads the source once, where hashing in place and then copying would read it twice.
+     */
+    @Override
+    public StoredInstance store(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw StorageException.invalidInput(file + " is not a readable file; give the path of a DICOM Part 10 file.");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return store(in);
+        } catch (IOException e) {
+            throw StorageException.invalidInput("Could not read " + file + " (" + e.getMessage()
+                    + "); check that it exists and is readable.");
+        }
+    }
+
     // ---- object operations ---------------------------------------------------------------------------
 
     @Override
