@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.pacs.storage.StorageException;
@@ -45,8 +44,8 @@ public final class SqliteSecurityStorage implements SecurityStorage {
 
     /** @param clock stamps users and audit entries; injectable so tests can control time */
     public SqliteSecurityStorage(Path dbPath, Clock clock) {
-        Objects.requireNonNull(dbPath, "dbPath");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        Identifiers.required(dbPath, "dbPath");
+        this.clock = Identifiers.required(clock, "clock");
         this.db = dbPath.toAbsolutePath().normalize();
         this.connection = open(db);
     }
@@ -88,7 +87,7 @@ public final class SqliteSecurityStorage implements SecurityStorage {
     @Override
     public User createUser(String actorId, User user) {
         Identifiers.requireValidId("actor id", actorId);
-        Objects.requireNonNull(user, "user");
+        Identifiers.required(user, "user");
         Instant now = now();
         return write("creating user " + Identifiers.quote(user.id()), c -> {
             if (UserRows.byId(c, db, user.id()).isPresent()) {
@@ -107,14 +106,14 @@ public final class SqliteSecurityStorage implements SecurityStorage {
     @Override
     public User getUser(String id) {
         Identifiers.requireValidId("user id", id);
-        return read("reading user " + Identifiers.quote(id), c -> UserRows.byId(c, db, id))
+        return withConnection("reading user " + Identifiers.quote(id), c -> UserRows.byId(c, db, id))
                 .orElseThrow(() -> notFound(id));
     }
 
     @Override
     public User getUserByUsername(String username) {
         Identifiers.requireValidUsername(username);
-        return read("reading user " + username, c -> UserRows.byUsername(c, db, username))
+        return withConnection("reading user " + username, c -> UserRows.byUsername(c, db, username))
                 .orElseThrow(() -> new StorageException(Reason.NOT_FOUND, "No user has the username " + username
                         + "; list users to see who exists."));
     }
@@ -122,7 +121,7 @@ public final class SqliteSecurityStorage implements SecurityStorage {
     @Override
     public User updateUser(String actorId, User user) {
         Identifiers.requireValidId("actor id", actorId);
-        Objects.requireNonNull(user, "user");
+        Identifiers.required(user, "user");
         Instant now = now();
         return write("updating user " + Identifiers.quote(user.id()), c -> {
             User before = UserRows.byId(c, db, user.id()).orElseThrow(() -> notFound(user.id()));
@@ -153,13 +152,13 @@ public final class SqliteSecurityStorage implements SecurityStorage {
 
     @Override
     public List<User> getUsersByRole(Role role) {
-        Objects.requireNonNull(role, "role");
-        return read("listing users with role " + role, c -> UserRows.byRole(c, db, role));
+        Identifiers.required(role, "role");
+        return withConnection("listing users with role " + role, c -> UserRows.byRole(c, db, role));
     }
 
     @Override
     public List<User> listUsers() {
-        return read("listing users", c -> UserRows.all(c, db));
+        return withConnection("listing users", c -> UserRows.all(c, db));
     }
 
     @Override
@@ -191,7 +190,7 @@ public final class SqliteSecurityStorage implements SecurityStorage {
     @Override
     public boolean verifyPassword(String id, char[] password) {
         Identifiers.requireValidId("user id", id);
-        Optional<String> stored = read("checking a password", c -> UserRows.credential(c, id, true));
+        Optional<String> stored = withConnection("checking a password", c -> UserRows.activeCredential(c, id));
         if (stored.isEmpty()) {
             Decoy.HASH.matches(password);
             return false;
@@ -221,7 +220,7 @@ public final class SqliteSecurityStorage implements SecurityStorage {
     @Override
     public Optional<User> authenticate(String username, char[] password) {
         Identifiers.requireValidUsername(username);
-        Optional<User> user = read("reading user " + username, c -> UserRows.byUsername(c, db, username));
+        Optional<User> user = withConnection("reading user " + username, c -> UserRows.byUsername(c, db, username));
         if (user.isEmpty()) {
             Decoy.HASH.matches(password);
             return Optional.empty();
@@ -240,20 +239,21 @@ public final class SqliteSecurityStorage implements SecurityStorage {
                 return before;
             }
             UserRows.update(c, before.withActive(active), now);
-            AuditRows.append(c, now, actorId, AuditAction.SET_ACTIVE, id, "active " + before.active() + " -> " + active);
+            AuditRows.append(c, now, actorId, AuditAction.SET_ACTIVE, id,
+                    "active " + before.active() + " -> " + active);
             return stored(c, id);
         });
     }
 
     @Override
     public List<AuditEntry> auditLog() {
-        return read("reading the audit log", c -> AuditRows.all(c, db));
+        return withConnection("reading the audit log", c -> AuditRows.all(c, db));
     }
 
     @Override
     public List<AuditEntry> auditLog(String userId) {
         Identifiers.requireValidId("user id", userId);
-        return read("reading the audit log", c -> AuditRows.forUser(c, db, userId));
+        return withConnection("reading the audit log", c -> AuditRows.forUser(c, db, userId));
     }
 
     @Override
@@ -320,10 +320,10 @@ public final class SqliteSecurityStorage implements SecurityStorage {
     }
 
     private <T> T write(String doing, SqliteTx.SqlWork<T> work) {
-        return read(doing, c -> SqliteTx.immediate(c, work));
+        return withConnection(doing, c -> SqliteTx.immediate(c, work));
     }
 
-    private <T> T read(String doing, SqliteTx.SqlWork<T> work) {
+    private <T> T withConnection(String doing, SqliteTx.SqlWork<T> work) {
         lock.lock();
         try {
             if (connection == null) {
