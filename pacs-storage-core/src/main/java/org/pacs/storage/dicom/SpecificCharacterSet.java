@@ -234,6 +234,15 @@ final class SpecificCharacterSet {
         if (!iso2022 && terms.isEmpty()) {
             cs = StandardCharsets.US_ASCII;
         }
+        return encode(s, tag, cs);
+    }
+
+    /** Values of the non-text VRs (CS, UI, DA, ...): bytes as read back, never a silent '?'. */
+    static byte[] encodePlain(String s, int tag) {
+        return DEFAULT.encode(s, tag, StandardCharsets.ISO_8859_1);
+    }
+
+    private byte[] encode(String s, int tag, Charset cs) {
         CharsetEncoder enc = cs.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try {
