@@ -11,6 +11,7 @@ import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
+import org.pacs.storage.catalog.CatalogAttributes;
 import org.pacs.storage.catalog.CatalogEntry;
 import org.pacs.storage.catalog.InstanceCatalog;
 import org.pacs.storage.catalog.MigrationState;
@@ -42,7 +43,7 @@ final class IndexRebuild {
                     present++;
                     continue;
                 }
-                CatalogEntry entry = CatalogEntry.stored(s, CatalogEntry.attributesOf(header(b, uid)), tier,
+                CatalogEntry entry = CatalogEntry.stored(s, CatalogAttributes.of(header(b, uid)), tier,
                         tier.name().toLowerCase(Locale.ROOT) + ":" + b.getClass().getSimpleName());
                 if (catalog.insert(entry)) {
                     added++;
