@@ -17,10 +17,8 @@ import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.hsm.service.Callbacks;
 import org.pacs.storage.hsm.service.ConcurrencyGauge;
-import org.pacs.storage.hsm.service.HsmMigrationWork;
 import org.pacs.storage.hsm.service.MigrationCycle;
 import org.pacs.storage.hsm.service.MigrationStats;
-import org.pacs.storage.hsm.service.MigrationWork;
 import org.pacs.storage.hsm.service.RetryBackoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +37,8 @@ public final class HsmMigrationService implements AutoCloseable {
     /** Longest unbroken wait of the scheduler, so a wall clock that jumps is noticed within a minute. */
     private static final long MAX_WAIT_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    private final MigrationWork work;
+    private final HsmStorage storage;
+    private final String nodeId;
     private final MigrationServiceConfig config;
     private final ExecutorService pool;
     private final boolean ownsPool;
@@ -77,12 +76,12 @@ public final class HsmMigrationService implements AutoCloseable {
 
     private HsmMigrationService(HsmStorage storage, ExecutorService threadPool, MigrationServiceConfig config,
                                 boolean ownsPool) {
-        Objects.requireNonNull(storage, "storage");
+        this.storage = Objects.requireNonNull(storage, "storage");
         this.config = Objects.requireNonNull(config, "config");
-        this.work = new HsmMigrationWork(storage, config.nodeId(), config.claimLease());
+        this.nodeId = storage.config().nodeId();
         this.ownsPool = ownsPool;
         this.pool = ownsPool ? ownPool(config.maxConcurrentMigrations()) : threadPool;
-        this.clock = config.clock();
+        this.clock = config.clock() != null ? config.clock() : storage.config().clock();
         this.interval = config.migrationInterval();
         this.backoff = new RetryBackoff(clock, config.retryBackoffInitial(), config.retryBackoffMax());
         this.callbacks = new Callbacks(config.onCycleComplete(), config.onMigrationError());
@@ -105,14 +104,14 @@ public final class HsmMigrationService implements AutoCloseable {
             }
             stopRequested = false;
             triggered = true;
-            Thread t = new Thread(this::schedulerLoop, "hsm-migration-scheduler-" + config.nodeId());
+            Thread t = new Thread(this::schedulerLoop, "hsm-migration-scheduler-" + nodeId);
             t.setDaemon(true);
             scheduler = t;
             t.start();
         } finally {
             lock.unlock();
         }
-        LOG.info("HSM migration service started on node {}: every {}, {} at a time", config.nodeId(),
+        LOG.info("HSM migration service started on node {}: every {}, {} at a time", nodeId,
                 migrationInterval(), config.maxConcurrentMigrations());
     }
 
@@ -149,7 +148,7 @@ public final class HsmMigrationService implements AutoCloseable {
             lock.unlock();
         }
         if (t != null) {
-            LOG.info("HSM migration service stopped on node {} ({})", config.nodeId(),
+            LOG.info("HSM migration service stopped on node {} ({})", nodeId,
                     waitForCompletion ? "in-flight migrations committed" : "in-flight migrations interrupted");
         }
     }
@@ -193,7 +192,7 @@ public final class HsmMigrationService implements AutoCloseable {
     private Optional<MigrationResult> runCycle(boolean scheduled) {
         cycleLock.lock();
         try {
-            MigrationCycle cycle = new MigrationCycle(work, pool, config.maxConcurrentMigrations(), backoff,
+            MigrationCycle cycle = new MigrationCycle(storage, pool, config.maxConcurrentMigrations(), backoff,
                     callbacks, gauge);
             lock.lock();
             try {
@@ -218,7 +217,7 @@ public final class HsmMigrationService implements AutoCloseable {
             }
             long n = stats.record(result);
             LOG.info("HSM migration cycle {} on node {}: {} migrated ({} bytes) in {} ms, {} failed, {} skipped",
-                    n, config.nodeId(), result.instancesMigrated(), result.bytesMigrated(),
+                    n, nodeId, result.instancesMigrated(), result.bytesMigrated(),
                     result.duration().toMillis(), result.failedUids().size(), result.instancesSkipped());
             callbacks.cycleComplete(result);
             return Optional.of(result);
@@ -305,7 +304,7 @@ public final class HsmMigrationService implements AutoCloseable {
     }
 
     public String nodeId() {
-        return config.nodeId();
+        return nodeId;
     }
 
     // ---- configuration ----
@@ -332,7 +331,7 @@ public final class HsmMigrationService implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        LOG.info("HSM migration interval on node {} set to {}", config.nodeId(), newInterval);
+        LOG.info("HSM migration interval on node {} set to {}", nodeId, newInterval);
     }
 
     // ---- scheduler ----
@@ -343,7 +342,8 @@ public final class HsmMigrationService implements AutoCloseable {
 
     private void schedulerLoop() {
         try {
-            int resumed = work.resumeUnfinished();
+            // An earlier stop(false) or a dead node may have left moves half done; finish or undo them first.
+            int resumed = storage.recoverExpired();
             if (resumed > 0) {
                 LOG.info("Resumed {} migrations left unfinished by an earlier run", resumed);
             }
@@ -352,7 +352,7 @@ public final class HsmMigrationService implements AutoCloseable {
         }
         while (awaitNextCycle()) {
             try {
-                if (work.autoMigrate()) {
+                if (storage.config().policy().autoMigrate()) {
                     runCycle(true);
                 } else {
                     lock.lock();

@@ -13,7 +13,12 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageException;
+import org.pacs.storage.hsm.ClaimedBatch;
+import org.pacs.storage.hsm.HsmStorage;
 import org.pacs.storage.hsm.MigrationResult;
+import org.pacs.storage.hsm.MigrationTask;
+import org.pacs.storage.hsm.TierPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +34,7 @@ public final class MigrationCycle {
 
     private enum Stop { NONE, DRAIN, INTERRUPT }
 
-    private final MigrationWork work;
+    private final HsmStorage storage;
     private final Executor executor;
     private final int maxConcurrent;
     private final RetryBackoff backoff;
@@ -45,9 +50,9 @@ public final class MigrationCycle {
     private final AtomicLong skipped = new AtomicLong();
     private volatile Stop stop = Stop.NONE;
 
-    public MigrationCycle(MigrationWork work, Executor executor, int maxConcurrent, RetryBackoff backoff,
+    public MigrationCycle(HsmStorage storage, Executor executor, int maxConcurrent, RetryBackoff backoff,
                           Callbacks callbacks, ConcurrencyGauge gauge) {
-        this.work = work;
+        this.storage = storage;
         this.executor = executor;
         this.maxConcurrent = maxConcurrent;
         this.backoff = backoff;
@@ -92,48 +97,46 @@ public final class MigrationCycle {
     }
 
     private void schedule() {
-        long maxInstances = work.maxInstancesPerCycle();
-        long maxBytes = work.maxBytesPerCycle();
+        TierPolicy policy = storage.config().policy();
         long scheduled = 0;
         long scheduledBytes = 0;
-        for (MigrationWork.Direction direction : work.directions()) {
-            while (stop == Stop.NONE) {
-                int limit = (int) Math.min(maxConcurrent, maxInstances - scheduled);
-                if (limit <= 0) {
-                    return;
+        while (stop == Stop.NONE) {
+            int limit = (int) Math.min(maxConcurrent, policy.maxInstancesPerCycle() - scheduled);
+            long bytesLeft = policy.maxBytesPerCycle() - scheduledBytes;
+            if (limit <= 0 || bytesLeft <= 0) {
+                return;
+            }
+            // Small batches: a claim's lease runs from now, so claimed work must not queue for long.
+            Set<SopInstanceUid> exclude = new HashSet<>(backoff.waiting());
+            exclude.addAll(attempted);
+            ClaimedBatch batch = storage.claimMigrationBatch(limit, bytesLeft, exclude);
+            skipped.addAndGet(batch.skipped());
+            if (batch.tasks().isEmpty()) {
+                return; // no candidate left, or the next one does not fit the byte budget
+            }
+            for (MigrationTask task : batch.tasks()) {
+                SopInstanceUid uid = uidOf(task);
+                if (stop != Stop.NONE || !attempted.add(uid)) {
+                    giveBack(task);
+                    skipped.incrementAndGet();
+                    continue;
                 }
-                Set<SopInstanceUid> exclude = new HashSet<>(backoff.waiting());
-                exclude.addAll(attempted);
-                List<MigrationTask> batch = work.claim(direction, limit, exclude);
-                if (batch.isEmpty()) {
-                    break;
+                permits.acquireUninterruptibly();
+                if (stop != Stop.NONE) {
+                    permits.release();
+                    giveBack(task);
+                    skipped.incrementAndGet();
+                    continue;
                 }
-                boolean budgetLeft = true;
-                for (MigrationTask task : batch) {
-                    // The first instance of a cycle always fits, so one larger than the budget still moves.
-                    boolean fits = scheduled == 0 || scheduledBytes + task.sizeBytes() <= maxBytes;
-                    budgetLeft &= fits;
-                    if (!budgetLeft || stop != Stop.NONE || !attempted.add(task.uid())) {
-                        giveBack(task);
-                        skipped.incrementAndGet();
-                        continue;
-                    }
-                    permits.acquireUninterruptibly();
-                    if (stop != Stop.NONE) {
-                        permits.release();
-                        giveBack(task);
-                        skipped.incrementAndGet();
-                        continue;
-                    }
-                    scheduled++;
-                    scheduledBytes += task.sizeBytes();
-                    submit(task);
-                }
-                if (!budgetLeft) {
-                    return;
-                }
+                scheduled++;
+                scheduledBytes += task.metadata().sizeBytes();
+                submit(task);
             }
         }
+    }
+
+    private static SopInstanceUid uidOf(MigrationTask task) {
+        return task.metadata().sopInstanceUid();
     }
 
     private void submit(MigrationTask task) {
@@ -158,14 +161,19 @@ public final class MigrationCycle {
         }
         gauge.enter();
         try {
-            work.migrate(task);
-            migrated.incrementAndGet();
-            bytes.addAndGet(task.sizeBytes());
-            backoff.recordSuccess(task.uid());
+            if (storage.migrate(uidOf(task), task.target())) {
+                migrated.incrementAndGet();
+                bytes.addAndGet(task.metadata().sizeBytes());
+            } else {
+                skipped.incrementAndGet(); // already in the target tier
+            }
+            backoff.recordSuccess(uidOf(task));
         } catch (RuntimeException e) {
             if (stop == Stop.INTERRUPT) {
                 skipped.incrementAndGet();
-                LOG.info("Migration of {} interrupted by stop; it resumes at the next start", task.uid());
+                LOG.info("Migration of {} interrupted by stop; it resumes at the next start", uidOf(task));
+            } else if (e instanceof StorageException se && se.reason() == StorageException.Reason.NOT_FOUND) {
+                skipped.incrementAndGet(); // removed since it was claimed
             } else {
                 fail(task, e);
             }
@@ -177,13 +185,14 @@ public final class MigrationCycle {
 
     private void fail(MigrationTask task, RuntimeException e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
-        RetryBackoff.Entry entry = backoff.recordFailure(task.uid(), message);
+        SopInstanceUid uid = uidOf(task);
+        RetryBackoff.Entry entry = backoff.recordFailure(uid, message);
         synchronized (failedUids) {
-            failedUids.add(task.uid());
+            failedUids.add(uid);
         }
-        LOG.warn("Migration of {} from {} to {} failed (failure {} in a row, next try not before {}): {}",
-                task.uid(), task.from(), task.to(), entry.failures(), entry.nextAttempt(), message);
-        callbacks.migrationError(task.uid().value(), message);
+        LOG.warn("Migration of {} from {} to {} failed (failure {} in a row, next try not before {}): {}", uid,
+                task.metadata().currentTier(), task.target(), entry.failures(), entry.nextAttempt(), message);
+        callbacks.migrationError(uid.value(), message);
     }
 
     private void finish(MigrationTask task, boolean started) {
@@ -200,9 +209,9 @@ public final class MigrationCycle {
 
     private void giveBack(MigrationTask task) {
         try {
-            work.release(task);
+            storage.releaseClaim(uidOf(task));
         } catch (RuntimeException e) {
-            LOG.warn("Releasing the claim on {} failed ({}); it frees itself when the lease ends", task.uid(),
+            LOG.warn("Releasing the claim on {} failed ({}); it frees itself when the lease ends", uidOf(task),
                     e.getMessage());
         }
     }
