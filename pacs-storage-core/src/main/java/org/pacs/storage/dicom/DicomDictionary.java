@@ -14,38 +14,17 @@ public final class DicomDictionary {
     private static final Map<String, Entry> BY_KEYWORD = new HashMap<>();
 
     static {
-        add(Tag.FileMetaInformationGroupLength, "FileMetaInformationGroupLength", VR.UL);
-        add(Tag.FileMetaInformationVersion, "FileMetaInformationVersion", VR.OB);
-        add(Tag.MediaStorageSOPClassUID, "MediaStorageSOPClassUID", VR.UI);
-        add(Tag.MediaStorageSOPInstanceUID, "MediaStorageSOPInstanceUID", VR.UI);
-        add(Tag.TransferSyntaxUID, "TransferSyntaxUID", VR.UI);
-        add(Tag.ImplementationClassUID, "ImplementationClassUID", VR.UI);
-        add(Tag.ImplementationVersionName, "ImplementationVersionName", VR.SH);
-        add(Tag.SpecificCharacterSet, "SpecificCharacterSet", VR.CS);
-        add(Tag.SOPClassUID, "SOPClassUID", VR.UI);
-        add(Tag.SOPInstanceUID, "SOPInstanceUID", VR.UI);
-        add(Tag.StudyDate, "StudyDate", VR.DA);
-        add(Tag.StudyTime, "StudyTime", VR.TM);
-        add(Tag.AccessionNumber, "AccessionNumber", VR.SH);
-        add(Tag.QueryRetrieveLevel, "QueryRetrieveLevel", VR.CS);
-        add(Tag.Modality, "Modality", VR.CS);
-        add(Tag.ModalitiesInStudy, "ModalitiesInStudy", VR.CS);
-        add(Tag.ReferringPhysicianName, "ReferringPhysicianName", VR.PN);
-        add(Tag.StudyDescription, "StudyDescription", VR.LO);
-        add(Tag.SeriesDescription, "SeriesDescription", VR.LO);
-        add(Tag.PatientName, "PatientName", VR.PN);
-        add(Tag.PatientID, "PatientID", VR.LO);
-        add(Tag.PatientBirthDate, "PatientBirthDate", VR.DA);
-        add(Tag.PatientSex, "PatientSex", VR.CS);
-        add(Tag.StudyInstanceUID, "StudyInstanceUID", VR.UI);
-        add(Tag.SeriesInstanceUID, "SeriesInstanceUID", VR.UI);
-        add(Tag.StudyID, "StudyID", VR.SH);
-        add(Tag.SeriesNumber, "SeriesNumber", VR.IS);
-        add(Tag.InstanceNumber, "InstanceNumber", VR.IS);
-        add(Tag.Rows, "Rows", VR.US);
-        add(Tag.Columns, "Columns", VR.US);
-        add(Tag.BitsAllocated, "BitsAllocated", VR.US);
-        add(Tag.PixelData, "PixelData", VR.OW);
+        for (String line : DictionaryData.ENTRIES.split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length == 3) {
+                add(Integer.parseUnsignedInt(f[0], 16), f[2], VR.valueOf(f[1]));
+            }
+        }
+    }
+
+    /** Every keyword this dictionary knows. */
+    public static java.util.Set<String> keywords() {
+        return java.util.Collections.unmodifiableSet(BY_KEYWORD.keySet());
     }
 
     private DicomDictionary() {
@@ -65,13 +44,18 @@ public final class DicomDictionary {
         return Optional.ofNullable(BY_KEYWORD.get(keyword));
     }
 
-    /** The dictionary VR; group lengths are UL, private and unknown tags UN. */
+    /** The dictionary VR; group lengths are UL, private creators LO, other private and unknown tags UN. */
     public static VR vrOf(int tag) {
         Entry e = BY_TAG.get(tag);
         if (e != null) {
             return e.vr();
         }
-        return Tag.element(tag) == 0 ? VR.UL : VR.UN;
+        if (Tag.element(tag) == 0) {
+            return VR.UL;
+        }
+        // Private creator elements (gggg,0010-00FF) of odd groups are LO by definition (PS3.5 §7.8.1).
+        boolean privateCreator = (Tag.group(tag) & 1) == 1 && Tag.element(tag) >= 0x10 && Tag.element(tag) <= 0xFF;
+        return privateCreator ? VR.LO : VR.UN;
     }
 
     public static String keywordOf(int tag) {

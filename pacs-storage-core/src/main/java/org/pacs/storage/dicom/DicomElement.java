@@ -15,7 +15,8 @@ public record DicomElement(int tag, VR vr, List<String> strings, byte[] bytes, L
 
     public DicomElement {
         Objects.requireNonNull(vr, "vr");
-        strings = strings == null ? List.of() : List.copyOf(strings);
+        // One empty value and no value encode the same (zero length), so they are one value in memory too.
+        strings = strings == null || strings.size() == 1 && strings.get(0).isEmpty() ? List.of() : List.copyOf(strings);
         bytes = bytes == null ? new byte[0] : bytes;
         items = items == null ? List.of() : List.copyOf(items);
         fragments = fragments == null ? null : List.copyOf(fragments);

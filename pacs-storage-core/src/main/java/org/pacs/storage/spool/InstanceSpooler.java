@@ -1,0 +1,238 @@
+package org.pacs.storage.spool;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Objects;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageException;
+import org.pacs.storage.StoredInstance;
+import org.pacs.storage.dicom.DicomDataset;
+import org.pacs.storage.dicom.DicomFile;
+import org.pacs.storage.dicom.DicomReader;
+import org.pacs.storage.dicom.DicomWriter;
+import org.pacs.storage.dicom.Tag;
+import org.pacs.storage.dicom.TransferSyntax;
+
+/**
+ * The ingest step every backend shares: bytes go to a spool file through a fixed-size buffer while their
+ * SHA-256 and size are computed, then only the header is parsed (so a multi-gigabyte instance costs its
+ * header in heap), UIDs are validated and the query attributes extracted. A backend then uploads, renames or
+ * copies {@link SpooledInstance#path()}; bad input fails here, before any backend writes anything.
+ * Thread-safe: every call uses its own spool file.
+ */
+public final class InstanceSpooler {
+
+    /** Bytes held per transfer; also the upper bound of heap one ingest needs beyond the header. */
+    public static final int BUFFER_SIZE = 64 * 1024;
+
+    private final Path spoolDir;
+    private final Clock clock;
+
+    public InstanceSpooler(Path spoolDir) {
+        this(spoolDir, Clock.systemUTC());
+    }
+
+    public InstanceSpooler(Path spoolDir, Clock clock) {
+        this.spoolDir = Objects.requireNonNull(spoolDir, "spoolDir");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public Path spoolDir() {
+        return spoolDir;
+    }
+
+    /** Spools a Part 10 stream; reads {@code in} to its end, does not close it. */
+    public SpooledInstance spool(InputStream in) {
+        Objects.requireNonNull(in, "in");
+        Path tmp = newSpoolFile();
+        try {
+            MessageDigest md = sha256();
+            long size;
+            try (OutputStream out = new DigestOutputStream(Channels.newOutputStream(
+                    FileChannel.open(tmp, StandardOpenOption.WRITE)), md)) {
+                size = copy(in, out);
+            }
+            return describeOrDelete(tmp, true, size, md);
+        } catch (SourceReadException e) {
+            deleteQuietly(tmp);
+            throw StorageException.unavailable("Reading the incoming instance failed (" + e.getCause().getMessage()
+                    + "); nothing was stored, send it again.", e.getCause());
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw StorageException.unavailable("Could not spool the incoming instance to " + spoolDir + " ("
+                    + e.getMessage() + "); check free space and permissions of the spool directory.", e);
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
+    /** Hashes and parses the caller's file where it is: no copy is made, and the file is never changed. */
+    public SpooledInstance spool(Path file) {
+        Objects.requireNonNull(file, "file");
+        if (!Files.isRegularFile(file)) {
+            throw StorageException.invalidInput(file + " is not a readable file; give the path of a DICOM Part 10 file.");
+        }
+        MessageDigest md = sha256();
+        long size;
+        try (InputStream in = Files.newInputStream(file);
+             OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), md)) {
+            size = copy(in, sink);
+        } catch (IOException e) {
+            throw StorageException.invalidInput("Could not read " + file + " (" + e.getMessage()
+                    + "); check that it exists and is readable.");
+        }
+        return describeOrDelete(file, false, size, md);
+    }
+
+    /**
+     * Encodes an in-memory dataset as Part 10 (its own meta Transfer Syntax if it names one the writer
+     * supports, else Explicit VR Little Endian) into a spool file.
+     */
+    public SpooledInstance spool(DicomDataset dataset) {
+        Objects.requireNonNull(dataset, "dataset");
+        // Checked before encoding so the caller learns what is wrong with the dataset, not with an encoding.
+        if (dataset.getUid(Tag.SOPInstanceUID).isEmpty()) {
+            throw StorageException.invalidInput("The dataset has no SOP Instance UID (0008,0018); set one"
+                    + " (e.g. a fresh 2.25 UID) before storing it.");
+        }
+        SopInstanceUid.requireValidUid(dataset.getUid(Tag.SOPInstanceUID).orElseThrow(), "SOP Instance UID (0008,0018)");
+        String ts = dataset.getUid(Tag.TransferSyntaxUID)
+                .filter(t -> t.equals(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN))
+                .orElse(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        Path tmp = newSpoolFile();
+        try {
+            MessageDigest md = sha256();
+            CountingOutputStream counter;
+            try (OutputStream out = new DigestOutputStream(counter = new CountingOutputStream(
+                    new java.io.BufferedOutputStream(Files.newOutputStream(tmp), BUFFER_SIZE)), md)) {
+                DicomWriter.write(dataset, out, ts);
+            }
+            return describeOrDelete(tmp, true, counter.count(), md);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw StorageException.unavailable("Could not spool the dataset to " + spoolDir + " (" + e.getMessage()
+                    + "); check free space and permissions of the spool directory.", e);
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp);
+            throw asStorageException(e);
+        }
+    }
+
+    private SpooledInstance describeOrDelete(Path path, boolean temporary, long size, MessageDigest md) {
+        try {
+            if (size == 0) {
+                throw StorageException.invalidInput("The instance is empty (0 bytes); give a DICOM Part 10 file.");
+            }
+            String sha = HexFormat.of().formatHex(md.digest());
+            DicomFile header = DicomReader.readHeader(path);
+            PixelDataCheck.verify(path, header, size);
+            StoredInstance instance = InstanceHeaders.describe(header, size, sha, clock.instant());
+            return new SpooledInstance(path, temporary, instance, InstanceHeaders.attributes(header, instance));
+        } catch (RuntimeException e) {
+            if (temporary) {
+                deleteQuietly(path);
+            }
+            throw asStorageException(e);
+        }
+    }
+
+    /**
+     * The reader raises DicomParseException (INVALID_INPUT) for bad bytes; anything else escaping from a
+     * parse of untrusted input is still the input's fault, so it is reported as INVALID_INPUT too.
+     */
+    private static StorageException asStorageException(RuntimeException e) {
+        if (e instanceof StorageException se) {
+            return se;
+        }
+        return new StorageException(StorageException.Reason.INVALID_INPUT, "The instance could not be parsed or"
+                + " encoded (" + e + "); check it with dcmdump, or re-export it.", e);
+    }
+
+    private Path newSpoolFile() {
+        try {
+            Files.createDirectories(spoolDir);
+            return Files.createTempFile(spoolDir, "spool-", ".tmp");
+        } catch (IOException e) {
+            throw StorageException.unavailable("Could not create a spool file in " + spoolDir + " (" + e.getMessage()
+                    + "); check that the directory is writable and has free space.", e);
+        }
+    }
+
+    static long copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buf = new byte[BUFFER_SIZE];
+        long total = 0;
+        int n;
+        while (true) {
+            try {
+                n = in.read(buf);
+            } catch (IOException e) {
+                throw new SourceReadException(e);
+            }
+            if (n < 0) {
+                break;
+            }
+            out.write(buf, 0, n);
+            total += n;
+        }
+        return total;
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // The failure being reported matters more; a leftover spool file is removed at the next open.
+        }
+    }
+
+    /** Tells a failing source apart from a failing spool disk: they need different advice. */
+    private static final class SourceReadException extends IOException {
+        SourceReadException(IOException cause) {
+            super(cause);
+        }
+    }
+
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        long count() {
+            return count;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.pacs.storage.dicom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DicomReaderTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void headerModeStopsBeforePixelDataAndLeavesAMarkableStreamAtItsTag() throws IOException {
+        byte[] bytes = DicomWriter.toBytes(Samples.ct(), TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        InputStream in = new BufferedInputStream(new ByteArrayInputStream(bytes), 8);
+
+        DicomFile header = DicomReader.readHeader(in);
+
+        assertThat(header.dataset().contains(Tag.PixelData)).isFalse();
+        assertThat(header.dataset().getUid(Tag.SOPInstanceUID)).contains("1.2.3.4.5.6.7");
+        byte[] next = in.readNBytes(4);
+        assertThat(next).containsExactly(0xE0, 0x7F, 0x10, 0x00);
+        assertThat(bytes.length - header.headerLength()).isEqualTo(12 + 8);
+        assertThat(Arrays.copyOfRange(bytes, (int) header.headerLength(), (int) header.headerLength() + 4))
+                .containsExactly(0xE0, 0x7F, 0x10, 0x00);
+    }
+
+    @Test
+    void headerOfATwoGigabyteInstanceReadsOnlyItsHeaderBytes() throws IOException {
+        DicomDataset ds = Samples.ct().remove(Tag.PixelData);
+        byte[] head = DicomWriter.toBytes(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        long pixelLength = 2L * 1024 * 1024 * 1024;
+        Path big = tmp.resolve("big.dcm");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.write(head);
+            f.write(new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'W', 0, 0});
+            f.write(new byte[] {0, 0, 0, (byte) 0x80});
+            f.setLength(f.getFilePointer() + pixelLength); // sparse: costs no disk
+        }
+
+        DicomFile fromPath = DicomReader.readHeader(big);
+        assertThat(fromPath.dataset()).isEqualTo(ds);
+        assertThat(fromPath.headerLength()).isEqualTo(head.length);
+
+        try (CountingStream in = new CountingStream(Files.newInputStream(big))) {
+            DicomFile fromStream = DicomReader.readHeader(in);
+            assertThat(fromStream.dataset()).isEqualTo(ds);
+            // Without mark support the stream stands just past the 4 tag bytes, never further.
+            assertThat(in.count).isEqualTo(head.length + 4);
+        }
+    }
+
+    @Test
+    void fullReadKeepsPixelDataAndReportsTheEnd() {
+        byte[] bytes = DicomWriter.toBytes(Samples.ct(), TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
+        DicomFile f = DicomReader.read(new ByteArrayInputStream(bytes));
+        assertThat(f.dataset().get(Tag.PixelData).orElseThrow().bytes()).containsExactly(1, 0, 2, 0, 3, 0, 4, 0);
+        assertThat(f.headerLength()).isEqualTo(bytes.length);
+    }
+
+    @Test
+    void readsFromPathLikeFromStream() throws IOException {
+        Path p = tmp.resolve("ct.dcm");
+        Files.write(p, DicomWriter.toBytes(Samples.ct(), TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN));
+        assertThat(DicomReader.read(p).dataset()).isEqualTo(Samples.ct());
+        assertThat(DicomReader.readHeader(p).dataset()).isEqualTo(Samples.ct().remove(Tag.PixelData));
+    }
+
+    @Test
+    void requireSopInstanceUidReturnsTheValidatedUid() {
+        DicomFile f = DicomReader.read(new ByteArrayInputStream(
+                DicomWriter.toBytes(Samples.ct(), TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN)));
+        assertThat(DicomReader.requireSopInstanceUid(f).value()).isEqualTo("1.2.3.4.5.6.7");
+    }
+
+    private static final class CountingStream extends FilterInputStream {
+        long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count += b < 0 ? 0 : 1;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            count += Math.max(n, 0);
+            return n;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+    }
+}
