@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.pacs.storage.IntegrityReport;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageBackend;
@@ -31,6 +32,7 @@ final class HookedBackend implements StorageBackend {
 
     private final StorageBackend delegate;
     private volatile StoreHook hook = bytes -> { };
+    private volatile Consumer<StoredInstance> afterStore = i -> { };
 
     HookedBackend(StorageBackend delegate) {
         this.delegate = delegate;
@@ -38,6 +40,16 @@ final class HookedBackend implements StorageBackend {
 
     void hook(StoreHook h) {
         this.hook = h;
+    }
+
+    /** Called with what the real backend stored, once it has. */
+    void afterStore(Consumer<StoredInstance> listener) {
+        this.afterStore = listener;
+    }
+
+    private StoredInstance stored(StoredInstance i) {
+        afterStore.accept(i);
+        return i;
     }
 
     void clearHook() {
@@ -57,7 +69,7 @@ final class HookedBackend implements StorageBackend {
     public StoredInstance store(DicomDataset dataset) {
         byte[] bytes = DicomWriter.toBytes(dataset, org.pacs.storage.dicom.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         runHook(bytes);
-        return delegate.store(new ByteArrayInputStream(bytes));
+        return stored(delegate.store(new ByteArrayInputStream(bytes)));
     }
 
     @Override
@@ -67,7 +79,7 @@ final class HookedBackend implements StorageBackend {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return delegate.store(file);
+        return stored(delegate.store(file));
     }
 
     @Override
@@ -79,7 +91,7 @@ final class HookedBackend implements StorageBackend {
             throw StorageException.unavailable("Reading the source failed: " + e.getMessage(), e);
         }
         runHook(bytes);
-        return delegate.store(new ByteArrayInputStream(bytes));
+        return stored(delegate.store(new ByteArrayInputStream(bytes)));
     }
 
     @Override

@@ -44,6 +44,8 @@ public final class MigrationCycle {
     /** Threads running a migration of this cycle, so stop(false) can interrupt exactly those; guarded by itself. */
     private final Map<MigrationTask, Thread> running = new HashMap<>();
     private final Set<SopInstanceUid> attempted = ConcurrentHashMap.newKeySet();
+    /** Submitted and not yet ended; their claims belong to the running migrations. */
+    private final Set<SopInstanceUid> inFlight = ConcurrentHashMap.newKeySet();
     private final List<SopInstanceUid> failedUids = new ArrayList<>();
     private final AtomicLong migrated = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
@@ -116,7 +118,14 @@ public final class MigrationCycle {
             }
             for (MigrationTask task : batch.tasks()) {
                 SopInstanceUid uid = uidOf(task);
-                if (stop != Stop.NONE || !attempted.add(uid)) {
+                if (!attempted.add(uid)) {
+                    // Handed out again within this cycle: never touch the claim a running migration holds.
+                    if (!inFlight.contains(uid)) {
+                        giveBack(task);
+                    }
+                    continue;
+                }
+                if (stop != Stop.NONE) {
                     giveBack(task);
                     skipped.incrementAndGet();
                     continue;
@@ -130,6 +139,7 @@ public final class MigrationCycle {
                 }
                 scheduled++;
                 scheduledBytes += task.metadata().sizeBytes();
+                inFlight.add(uid);
                 submit(task);
             }
         }
@@ -145,6 +155,7 @@ public final class MigrationCycle {
         } catch (RejectedExecutionException e) {
             permits.release();
             giveBack(task);
+            inFlight.remove(uidOf(task));
             stop = Stop.DRAIN;
             LOG.error("The migration thread pool refused work ({}); the cycle stops. Was it shut down?", e.toString());
         }
@@ -204,6 +215,7 @@ public final class MigrationCycle {
             }
         }
         giveBack(task);
+        inFlight.remove(uidOf(task));
         permits.release();
     }
 
