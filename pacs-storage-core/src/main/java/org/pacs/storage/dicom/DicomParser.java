@@ -77,7 +77,7 @@ final class DicomParser {
             if (tag == Tag.SpecificCharacterSet) {
                 cs = SpecificCharacterSet.of(e.strings());
             }
-            ds.put(e);
+            putFirst(ds, e);
             lastTag = tag;
         }
     }
@@ -108,7 +108,9 @@ final class DicomParser {
         DicomDataset ds = new DicomDataset();
         SpecificCharacterSet cs = inherited;
         while (true) {
-            if (end >= 0 && in.position() >= end) {
+            if (end >= 0 && (in.position() >= end || in.atEnd())) {
+                // A defined-length item cut short at an element boundary at end of data is accepted, as DCMTK
+                // does (DICOMDIRs edited without fixing lengths); a cut inside an element is still an error.
                 if (in.position() > end) {
                     throw new DicomParseException("elements run " + (in.position() - end)
                             + " byte(s) past the end of their item", in.position(), seqTag);
@@ -128,6 +130,13 @@ final class DicomParser {
             if (tag == Tag.SpecificCharacterSet) {
                 cs = SpecificCharacterSet.of(e.strings());
             }
+            putFirst(ds, e);
+        }
+    }
+
+    /** A tag found twice keeps its first value, as DCMTK does (palettes/winter.dcm has a second SOP Instance UID). */
+    private static void putFirst(DicomDataset ds, DicomElement e) {
+        if (!ds.contains(e.tag())) {
             ds.put(e);
         }
     }
@@ -189,17 +198,10 @@ final class DicomParser {
         if (depth >= MAX_DEPTH) {
             throw new DicomParseException("sequences nested deeper than " + MAX_DEPTH + " levels", start, tag);
         }
-        long end = -1;
-        if (len != UNDEFINED) {
-            if (len > in.remaining()) {
-                throw new DicomParseException("sequence length " + len + " exceeds the " + in.remaining()
-                        + " byte(s) left in the data", in.position(), tag);
-            }
-            end = in.position() + len;
-        }
+        long end = len == UNDEFINED ? -1 : in.position() + len;
         List<DicomDataset> items = new ArrayList<>();
         while (true) {
-            if (end >= 0 && in.position() >= end) {
+            if (end >= 0 && (in.position() >= end || in.atEnd())) {
                 // An item overrunning its sequence's length is tolerated (DCMTK does too): the item's own length
                 // was checked against the data, and re-synchronising on it is what real DICOMDIRs need.
                 return items;
@@ -218,14 +220,7 @@ final class DicomParser {
                 throw new DicomParseException("expected an item tag (FFFE,E000) but found " + Tag.toString(itemTag),
                         itemStart, tag);
             }
-            long itemEnd = -1;
-            if (itemLen != UNDEFINED) {
-                if (itemLen > in.remaining()) {
-                    throw new DicomParseException("item length " + itemLen + " exceeds the " + in.remaining()
-                            + " byte(s) left in the data", itemStart, tag);
-                }
-                itemEnd = in.position() + itemLen;
-            }
+            long itemEnd = itemLen == UNDEFINED ? -1 : in.position() + itemLen;
             items.add(readItem(itemEnd, depth + 1, cs, tag));
         }
     }

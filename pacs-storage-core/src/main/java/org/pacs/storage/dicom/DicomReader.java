@@ -50,6 +50,11 @@ public final class DicomReader {
         return parse(new DicomInput(in, true, -1, 0, 256), true, "input stream");
     }
 
+    /** Reads bytes whose total size is known (as for a file): a length past the end fails before any read. */
+    static DicomFile read(InputStream in, long size, boolean header) {
+        return parse(new DicomInput(in, false, size, 0, header ? FILE_BUFFER : STREAM_BUFFER), header, "input");
+    }
+
     /** The SOP Instance UID of a parsed instance, validated; INVALID_INPUT naming the file when absent. */
     public static SopInstanceUid requireSopInstanceUid(DicomFile file) {
         String uid = file.dataset().getUid(Tag.SOPInstanceUID)

@@ -1,0 +1,177 @@
+package org.pacs.storage.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.pacs.storage.ArchivalBackend;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageException;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** Hierarchical storage commands: tier, migrate, restore, restore-status. */
+final class TierCommands {
+
+    private TierCommands() {
+    }
+
+    static String tierName(String text) {
+        String t = text.toLowerCase(Locale.ROOT);
+        if (!List.of("hot", "warm", "cold").contains(t)) {
+            throw new UsageException("Unknown tier '" + text + "'; accepted: hot, warm, cold.");
+        }
+        return t;
+    }
+
+    @Command(name = "tier", description = "Prints the tier an instance is on.")
+    static final class Tier implements Callable<Integer> {
+
+        @ParentCommand
+        PacsStorageCli root;
+
+        @Parameters(index = "0", paramLabel = "UID")
+        String uid;
+
+        @Override
+        public Integer call() {
+            SopInstanceUid u = Uids.parse(uid);
+            try (Archive archive = root.openArchive()) {
+                String tier = archive.tierOf(u);
+                root.print(Json.object("SOPInstanceUID", u.value(), "tier", tier), tier);
+                return PacsStorageCli.OK;
+            }
+        }
+    }
+
+    @Command(name = "migrate", description = "Moves instances to a tier (--to), or runs one policy cycle (--cycle).")
+    static final class Migrate implements Callable<Integer> {
+
+        @ParentCommand
+        PacsStorageCli root;
+
+        static final class Mode {
+            @Option(names = "--to", paramLabel = "TIER", description = "hot, warm or cold.")
+            String to;
+
+            @Option(names = "--cycle", description = "Run one migration cycle by the configured policy.")
+            boolean cycle;
+        }
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Mode mode;
+
+        @Parameters(arity = "0..*", paramLabel = "UID")
+        List<String> uids = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            if (mode.cycle) {
+                if (!uids.isEmpty()) {
+                    throw new UsageException("migrate --cycle takes no UIDs; use --to TIER to move given ones.");
+                }
+                try (Archive archive = root.openArchive()) {
+                    Map<String, Object> result = archive.runMigrationCycle();
+                    root.print(result, Archive.describeCycle(result));
+                    return ((List<?>) result.get("failedUids")).isEmpty() ? PacsStorageCli.OK : PacsStorageCli.FAILED;
+                }
+            }
+            if (uids.isEmpty()) {
+                throw new UsageException("migrate --to needs at least one UID.");
+            }
+            String target = tierName(mode.to);
+            List<SopInstanceUid> parsed = uids.stream().map(Uids::parse).toList();
+            List<Map<String, Object>> results = new ArrayList<>();
+            StringBuilder text = new StringBuilder();
+            int failed = 0;
+            try (Archive archive = root.openArchive()) {
+                archive.requireTier(target);
+                for (SopInstanceUid u : parsed) {
+                    try {
+                        archive.migrate(u, target);
+                        results.add(Json.object("SOPInstanceUID", u.value(), "tier", target, "migrated", true));
+                        text.append(u).append(" -> ").append(target).append('\n');
+                    } catch (StorageException e) {
+                        failed++;
+                        results.add(Json.object("SOPInstanceUID", u.value(), "migrated", false,
+                                "reason", e.reason().name(), "error", PacsStorageCli.oneLine(e.getMessage())));
+                        root.err().println("pacs-storage: " + PacsStorageCli.oneLine(e.getMessage()));
+                    }
+                }
+            }
+            root.err().flush();
+            root.print(results, text.toString().stripTrailing());
+            return failed == 0 ? PacsStorageCli.OK : PacsStorageCli.FAILED;
+        }
+    }
+
+    @Command(name = "restore", description = "Asks the archive tier (S3 GLACIER/DEEP_ARCHIVE, Azure Archive) to make"
+            + " instances readable again.")
+    static final class Restore implements Callable<Integer> {
+
+        @ParentCommand
+        PacsStorageCli root;
+
+        @Parameters(arity = "1..*", paramLabel = "UID")
+        List<String> uids;
+
+        @Option(names = "--days", defaultValue = "7", description = "How long the restored copy stays; default 7.")
+        int days;
+
+        @Option(names = "--priority", defaultValue = "STANDARD",
+                description = "EXPEDITED, STANDARD or BULK; default STANDARD.")
+        ArchivalBackend.RestorePriority priority;
+
+        @Override
+        public Integer call() {
+            List<SopInstanceUid> parsed = uids.stream().map(Uids::parse).toList();
+            List<Map<String, Object>> results = new ArrayList<>();
+            StringBuilder text = new StringBuilder();
+            try (Archive archive = root.openArchive()) {
+                for (SopInstanceUid u : parsed) {
+                    org.pacs.storage.RestoreStatus s = archive.requestRestore(u, days, priority);
+                    results.add(RestoreStatus.json(u, s));
+                    text.append(RestoreStatus.text(u, s)).append('\n');
+                }
+            }
+            root.print(results, text.toString().stripTrailing());
+            return PacsStorageCli.OK;
+        }
+    }
+
+    @Command(name = "restore-status", description = "Whether an archived instance is readable, being restored, or"
+            + " still archived.")
+    static final class RestoreStatus implements Callable<Integer> {
+
+        @ParentCommand
+        PacsStorageCli root;
+
+        @Parameters(index = "0", paramLabel = "UID")
+        String uid;
+
+        @Override
+        public Integer call() {
+            SopInstanceUid u = Uids.parse(uid);
+            try (Archive archive = root.openArchive()) {
+                org.pacs.storage.RestoreStatus s = archive.restoreStatus(u);
+                root.print(json(u, s), text(u, s));
+                return PacsStorageCli.OK;
+            }
+        }
+
+        static Map<String, Object> json(SopInstanceUid u, org.pacs.storage.RestoreStatus s) {
+            return Json.object("SOPInstanceUID", u.value(), "state", s.state().name(), "readable", s.readable(),
+                    "expiry", s.expiry().map(Object::toString).orElse(null), "detail", s.detail());
+        }
+
+        static String text(SopInstanceUid u, org.pacs.storage.RestoreStatus s) {
+            return u + ": " + s.state().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                    + s.expiry().map(e -> " until " + e).orElse("")
+                    + (s.detail().isEmpty() ? "" : " (" + s.detail() + ")");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.pacs.storage.cli.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The effective configuration: where it came from, the tiers (hot always; warm and cold when configured) and
+ * the CLI-owned sections with the spec's defaults filled in.
+ */
+public record CliConfig(String source, Map<String, TierConfig> tiers, Section catalog, Section hsm,
+                        Section migration, Section security) {
+
+    public static final String HOT = "hot";
+    public static final String WARM = "warm";
+    public static final String COLD = "cold";
+
+    public CliConfig {
+        tiers = Collections.unmodifiableMap(new LinkedHashMap<>(tiers));
+    }
+
+    public TierConfig hot() {
+        return tiers.get(HOT);
+    }
+
+    public Optional<TierConfig> tier(String name) {
+        return Optional.ofNullable(tiers.get(name));
+    }
+
+    public String catalogUrl() {
+        return catalog.string("url").orElseThrow();
+    }
+}

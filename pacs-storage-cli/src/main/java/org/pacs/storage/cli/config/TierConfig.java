@@ -1,0 +1,78 @@
+package org.pacs.storage.cli.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.pacs.storage.StorageBackend;
+import org.pacs.storage.StorageException;
+import org.pacs.storage.cli.UsageException;
+import org.pacs.storage.spi.StorageBackendProvider;
+
+/**
+ * One tier's backend: its {@code type} and the settings its provider accepts. The CLI never names a backend
+ * class; it hands the settings to whichever provider registered that type.
+ */
+public final class TierConfig {
+
+    private final String tier;
+    private final ConfigValue type;
+    private final StorageBackendProvider provider;
+    private final Map<String, ConfigValue> settings;
+
+    TierConfig(String tier, ConfigValue type, StorageBackendProvider provider, Map<String, ConfigValue> settings) {
+        this.tier = tier;
+        this.type = type;
+        this.provider = provider;
+        this.settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    }
+
+    public String tier() {
+        return tier;
+    }
+
+    public String type() {
+        return type.value();
+    }
+
+    public StorageBackendProvider provider() {
+        return provider;
+    }
+
+    /** The settings as written (short keys, e.g. {@code root-path}), in file order. */
+    public Map<String, ConfigValue> settings() {
+        return settings;
+    }
+
+    public boolean isSecret(String key) {
+        return provider.secretKeys().contains(key);
+    }
+
+    /**
+     * Builds the backend. A value the provider rejects is a configuration error (exit 2) reported at the line of
+     * the key the provider's message names; a server that cannot be reached stays an operation failure (exit 1).
+     */
+    public StorageBackend create() {
+        Map<String, String> plain = new LinkedHashMap<>();
+        settings.forEach((k, v) -> plain.put(k, v.value()));
+        try {
+            return provider.create(plain);
+        } catch (StorageException e) {
+            if (e.reason() == StorageException.Reason.INVALID_INPUT) {
+                throw new UsageException(locate(e.getMessage()) + ": " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    private String locate(String message) {
+        ConfigValue best = null;
+        for (ConfigValue v : settings.values()) {
+            String shortKey = v.key().substring(v.key().lastIndexOf('.') + 1);
+            if (message.contains(shortKey) && (best == null || shortKey.length() > best.key().length()
+                    - best.key().lastIndexOf('.') - 1)) {
+                best = v;
+            }
+        }
+        return best != null ? best.where() : type.where().replace(".type", "");
+    }
+}

@@ -1,0 +1,111 @@
+package org.pacs.storage.catalog;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StoredInstance;
+import org.pacs.storage.hsm.StorageTier;
+
+/** Maps catalog rows to {@link CatalogEntry} and back; the column order lives only here. */
+final class CatalogRows {
+
+    private static final CatalogColumn[] HEADER_COLUMNS = java.util.Arrays.stream(CatalogColumn.values())
+            .filter(c -> !c.fromInstance()).toArray(CatalogColumn[]::new);
+
+    static final String COLUMNS;
+    static final String INSERT;
+
+    static {
+        StringBuilder cols = new StringBuilder("sop_instance_uid, study_uid, series_uid, sop_class_uid,"
+                + " transfer_syntax_uid");
+        for (CatalogColumn c : HEADER_COLUMNS) {
+            cols.append(", ").append(c.column());
+        }
+        cols.append(", tier, location, size_bytes, sha256, stored_at, last_accessed, last_activity,"
+                + " migration_state, migration_source, migration_target, claim_owner, lease_expiry");
+        COLUMNS = cols.toString();
+        int n = COLUMNS.split(",").length;
+        INSERT = "INSERT INTO instances (" + COLUMNS + ") VALUES (" + "?, ".repeat(n - 1) + "?)"
+                + " ON CONFLICT (sop_instance_uid) DO NOTHING";
+    }
+
+    private CatalogRows() {
+    }
+
+    static void bindInsert(PreparedStatement ps, CatalogEntry e) throws SQLException {
+        StoredInstance s = e.instance();
+        int i = 1;
+        ps.setString(i++, s.sopInstanceUid().value());
+        ps.setString(i++, s.studyInstanceUid());
+        ps.setString(i++, s.seriesInstanceUid());
+        ps.setString(i++, s.sopClassUid());
+        ps.setString(i++, s.transferSyntaxUid());
+        for (CatalogColumn c : HEADER_COLUMNS) {
+            ps.setString(i++, e.attributes().get(c));
+        }
+        ps.setString(i++, e.tier().name());
+        ps.setString(i++, e.location());
+        ps.setLong(i++, s.sizeBytes());
+        ps.setString(i++, s.sha256());
+        ps.setLong(i++, s.storedAt().toEpochMilli());
+        setMillis(ps, i++, e.lastAccessed());
+        ps.setLong(i++, (e.lastAccessed() != null ? e.lastAccessed() : s.storedAt()).toEpochMilli());
+        ps.setString(i++, e.migrationState().name());
+        ps.setString(i++, e.migrationSource() == null ? null : e.migrationSource().name());
+        ps.setString(i++, e.migrationTarget() == null ? null : e.migrationTarget().name());
+        ps.setString(i++, e.claimOwner());
+        setMillis(ps, i, e.leaseExpiry());
+    }
+
+    static CatalogEntry read(ResultSet rs) throws SQLException {
+        int i = 1;
+        SopInstanceUid uid = SopInstanceUid.of(rs.getString(i++));
+        String study = rs.getString(i++);
+        String series = rs.getString(i++);
+        String sopClass = rs.getString(i++);
+        String ts = rs.getString(i++);
+        Map<CatalogColumn, String> attrs = new EnumMap<>(CatalogColumn.class);
+        for (CatalogColumn c : HEADER_COLUMNS) {
+            String v = rs.getString(i++);
+            if (v != null) {
+                attrs.put(c, v);
+            }
+        }
+        StorageTier tier = StorageTier.valueOf(rs.getString(i++));
+        String location = rs.getString(i++);
+        long size = rs.getLong(i++);
+        String sha = rs.getString(i++);
+        Instant storedAt = Instant.ofEpochMilli(rs.getLong(i++));
+        Instant lastAccessed = millis(rs, i++);
+        i++; // last_activity is derived
+        MigrationState state = MigrationState.valueOf(rs.getString(i++));
+        StorageTier source = tier(rs.getString(i++));
+        StorageTier target = tier(rs.getString(i++));
+        String owner = rs.getString(i++);
+        Instant lease = millis(rs, i);
+        StoredInstance inst = new StoredInstance(uid, study, series, sopClass, ts, size, sha, storedAt);
+        return new CatalogEntry(inst, attrs, tier, location, lastAccessed, state, source, target, owner, lease);
+    }
+
+    private static StorageTier tier(String s) {
+        return s == null ? null : StorageTier.valueOf(s);
+    }
+
+    private static Instant millis(ResultSet rs, int i) throws SQLException {
+        long v = rs.getLong(i);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+    }
+
+    private static void setMillis(PreparedStatement ps, int i, Instant t) throws SQLException {
+        if (t == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, t.toEpochMilli());
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package org.pacs.storage.catalog;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.pacs.storage.StorageException;
+
+/**
+ * The versioned catalog schema. Each step runs once, in order, in its own transaction, and records its version;
+ * a new step is appended here, never edited in place, so every existing catalog upgrades at its next start.
+ * Times are epoch milliseconds (BIGINT) so both databases compare and index them the same way.
+ */
+final class CatalogSchema {
+
+    /** One upgrade: its version and statements. */
+    record Step(int version, List<String> statements) {
+    }
+
+    static final List<Step> STEPS = List.of(
+            new Step(1, List.of(
+                    "CREATE TABLE instances ("
+                            + " sop_instance_uid VARCHAR(64) NOT NULL PRIMARY KEY,"
+                            + " study_uid VARCHAR(64) NOT NULL,"
+                            + " series_uid VARCHAR(64) NOT NULL,"
+                            + " sop_class_uid VARCHAR(64) NOT NULL,"
+                            + " transfer_syntax_uid VARCHAR(64) NOT NULL,"
+                            + " patient_id TEXT, patient_name TEXT, patient_birth_date TEXT, patient_sex TEXT,"
+                            + " study_date TEXT, study_time TEXT, accession_number TEXT, study_id TEXT,"
+                            + " study_description TEXT, referring_physician TEXT,"
+                            + " modality TEXT, series_number TEXT, series_description TEXT, instance_number TEXT,"
+                            + " tier VARCHAR(8) NOT NULL,"
+                            + " location TEXT NOT NULL,"
+                            + " size_bytes BIGINT NOT NULL,"
+                            + " sha256 CHAR(64) NOT NULL,"
+                            + " stored_at BIGINT NOT NULL,"
+                            + " last_accessed BIGINT,"
+                            // last access, else store time: the policy's idle clock, kept as one indexed column
+                            + " last_activity BIGINT NOT NULL,"
+                            + " migration_state VARCHAR(16) NOT NULL,"
+                            + " migration_source VARCHAR(8),"
+                            + " migration_target VARCHAR(8),"
+                            + " claim_owner VARCHAR(128),"
+                            + " lease_expiry BIGINT)",
+                    "CREATE INDEX ix_instances_patient_id ON instances (patient_id)",
+                    "CREATE INDEX ix_instances_patient_name ON instances (patient_name)",
+                    "CREATE INDEX ix_instances_study_uid ON instances (study_uid)",
+                    "CREATE INDEX ix_instances_series_uid ON instances (series_uid)",
+                    "CREATE INDEX ix_instances_accession ON instances (accession_number)",
+                    "CREATE INDEX ix_instances_study_date ON instances (study_date)",
+                    "CREATE INDEX ix_instances_policy ON instances (tier, migration_state, last_activity)",
+                    "CREATE INDEX ix_instances_migration ON instances (migration_state)",
+                    "CREATE TABLE counters (name VARCHAR(64) NOT NULL PRIMARY KEY, value BIGINT NOT NULL)")));
+
+    private CatalogSchema() {
+    }
+
+    /** Brings the schema to the latest version; safe when several nodes start at once. */
+    static void migrate(ConnectionPool pool, SqlDialect dialect) {
+        pool.withConnection(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY,"
+                        + " applied_at BIGINT NOT NULL)");
+            } catch (SQLException e) {
+                // another node may have created it at the same moment (PostgreSQL races on the catalog)
+                if (!tableExists(c)) {
+                    throw e;
+                }
+            }
+            return null;
+        });
+        for (Step step : STEPS) {
+            pool.inTransaction(c -> {
+                if (dialect == SqlDialect.POSTGRESQL) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("LOCK TABLE schema_version IN EXCLUSIVE MODE");
+                    }
+                }
+                if (currentVersion(c) >= step.version()) {
+                    return null;
+                }
+                try (Statement s = c.createStatement()) {
+                    for (String sql : step.statements()) {
+                        s.execute(sql);
+                    }
+                    s.execute("INSERT INTO schema_version (version, applied_at) VALUES (" + step.version() + ", "
+                            + System.currentTimeMillis() + ")");
+                }
+                return null;
+            });
+        }
+        int found = pool.withConnection(CatalogSchema::currentVersion);
+        int latest = STEPS.get(STEPS.size() - 1).version();
+        if (found > latest) {
+            throw new StorageException(StorageException.Reason.UNSUPPORTED, "The catalog has schema version "
+                    + found + " but this program knows only up to " + latest + "; upgrade pacs-storage.");
+        }
+    }
+
+    static int currentVersion(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    private static boolean tableExists(Connection c) {
+        try (ResultSet rs = c.getMetaData().getTables(null, null, "schema_version", null)) {
+            return rs.next();
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+}

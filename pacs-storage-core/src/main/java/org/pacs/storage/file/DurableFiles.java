@@ -1,0 +1,71 @@
+package org.pacs.storage.file;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The file-system steps that make a write survive a crash: data forced before the rename that publishes it,
+ * and the directory forced after, so the new name is durable too (POSIX rename is atomic but not durable).
+ */
+final class DurableFiles {
+
+    private DurableFiles() {
+    }
+
+    static void force(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    /** Linux allows fsync on a directory opened read-only; platforms that refuse need nothing more. */
+    static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Windows cannot open directories as files; its rename is durable once the call returns.
+        }
+    }
+
+    /** Creates missing directories below {@code root}, forcing each new entry's parent when asked. */
+    static void createDirectories(Path root, Path dir, boolean fsync) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null && !parent.equals(root) && parent.startsWith(root)) {
+            createDirectories(root, parent, fsync);
+        }
+        try {
+            Files.createDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return; // another thread made it: fine
+        }
+        if (fsync && parent != null) {
+            forceDirectory(parent);
+        }
+    }
+
+    /** Atomic replace-or-create of {@code target} by {@code tmp}, same file system. */
+    static void publish(Path tmp, Path target, boolean fsync) throws IOException {
+        if (fsync) {
+            force(tmp);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (fsync) {
+            forceDirectory(target.getParent());
+        }
+    }
+
+    static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a leftover temp file is deleted at the next open
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.pacs.storage.hsm;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageException;
+import org.pacs.storage.catalog.InstanceCatalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Batches last-access times: a retrieve only puts the UID in a map; the map is written to the catalog in one
+ * transaction when it reaches the threshold, on a timer, before candidates are selected, and at close. A read
+ * therefore never waits for a database write, and a hot instance read a thousand times costs one update.
+ */
+final class AccessTracker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccessTracker.class);
+
+    private final InstanceCatalog catalog;
+    private final Clock clock;
+    private final int threshold;
+    private final ConcurrentHashMap<SopInstanceUid, Instant> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+    private final Object flushLock = new Object();
+
+    AccessTracker(InstanceCatalog catalog, Clock clock, int threshold, Duration interval) {
+        this.catalog = catalog;
+        this.clock = clock;
+        this.threshold = threshold;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hsm-access-flush");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = interval.toMillis();
+        timer.scheduleWithFixedDelay(this::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    void touched(SopInstanceUid uid) {
+        pending.merge(uid, clock.instant(), (a, b) -> a.isAfter(b) ? a : b);
+        if (pending.size() >= threshold) {
+            flush();
+        }
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
+    void flush() {
+        synchronized (flushLock) {
+            if (pending.isEmpty()) {
+                return;
+            }
+            Map<SopInstanceUid, Instant> batch = new HashMap<>();
+            for (SopInstanceUid uid : pending.keySet()) {
+                Instant t = pending.remove(uid);
+                if (t != null) {
+                    batch.put(uid, t);
+                }
+            }
+            try {
+                catalog.recordAccess(batch);
+            } catch (StorageException e) {
+                // keep them for the next flush rather than lose the access times
+                batch.forEach((uid, t) -> pending.merge(uid, t, (a, b) -> a.isAfter(b) ? a : b));
+                throw e;
+            }
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record {} access times yet; will retry: {}", pending.size(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        flushQuietly();
+    }
+}

@@ -1,0 +1,405 @@
+package org.pacs.storage.hsm;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.pacs.storage.IntegrityReport;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageBackend;
+import org.pacs.storage.StorageException;
+import org.pacs.storage.StorageStatistics;
+import org.pacs.storage.StoredInstance;
+import org.pacs.storage.catalog.CatalogColumn;
+import org.pacs.storage.catalog.CatalogEntry;
+import org.pacs.storage.catalog.InstanceCatalog;
+import org.pacs.storage.catalog.MigrationState;
+import org.pacs.storage.dicom.DicomDataset;
+import org.pacs.storage.dicom.DicomReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hierarchical storage (spec §5, DES-STOR-007) over hot, warm and cold backends, with a persistent
+ * {@link InstanceCatalog} as the single source of truth for where each instance lives.
+ *
+ * <ul>
+ *   <li>{@code store} → hot tier, then catalogued (query attributes, size, SHA-256, stored_at).</li>
+ *   <li>{@code retrieve}/{@code open} → the tier the catalog names; last_accessed recorded in batches
+ *       ({@link #flushAccessTimes()}); an archived instance gets one restore request and
+ *       {@link StorageException.Reason#ARCHIVED}.</li>
+ *   <li>{@code find}, {@code list}, {@code exists}, {@code describe}, {@code statistics} → catalog only.</li>
+ *   <li>{@link #getTier}, {@link #getTierMetadata}, {@link #migrate(SopInstanceUid, StorageTier)} (any
+ *       direction, crash-safe, see {@link TierMigrator}), {@link #getMigrationCandidates},
+ *       {@link #runMigrationCycle()}, {@link #getHsmStatistics()}.</li>
+ *   <li>Several nodes on one catalog: {@link #claimMigrationBatch} claims candidates for this node with a
+ *       lease; {@link #migrate} refuses (UNAVAILABLE) an instance another node holds a live claim on;
+ *       {@link #recoverExpired()} takes over what dead nodes left.</li>
+ * </ul>
+ * At construction, migrations this node left unfinished (and any with an expired lease) are finished or rolled
+ * back. The storage owns its backends and catalog and closes them.
+ */
+public final class HsmStorage implements StorageBackend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HsmStorage.class);
+    /** Upper bound of {@link #getMigrationCandidates(StorageTier, StorageTier)}. */
+    public static final int DEFAULT_CANDIDATE_LIMIT = 10_000;
+
+    private final HsmTiers tiers;
+    private final InstanceCatalog catalog;
+    private final HsmStorageConfig config;
+    private final UidLocks locks = new UidLocks();
+    private final TierMigrator migrator;
+    private final AccessTracker access;
+    private final ArchiveRestores restores;
+    private final HsmCycles cycles;
+    private volatile boolean closed;
+
+    /** Spec constructor: warm and cold may be null. */
+    public HsmStorage(StorageBackend hot, StorageBackend warm, StorageBackend cold, InstanceCatalog catalog,
+                      HsmStorageConfig config) {
+        this(tierMap(hot, warm, cold), catalog, config);
+    }
+
+    public HsmStorage(Map<StorageTier, StorageBackend> backends, InstanceCatalog catalog, HsmStorageConfig config) {
+        this.config = config;
+        this.catalog = catalog;
+        this.tiers = new HsmTiers(backends, config.inPlaceClasses());
+        this.migrator = new TierMigrator(catalog, tiers, config, locks);
+        this.restores = new ArchiveRestores(config);
+        this.access = new AccessTracker(catalog, config.clock(), config.accessFlushThreshold(),
+                config.accessFlushInterval());
+        this.cycles = new HsmCycles(catalog, tiers, config, this::migrate, access::flush);
+        migrator.recovery().recoverUnfinished(config.nodeId(), locks);
+    }
+
+    private static Map<StorageTier, StorageBackend> tierMap(StorageBackend hot, StorageBackend warm,
+                                                            StorageBackend cold) {
+        Map<StorageTier, StorageBackend> m = new EnumMap<>(StorageTier.class);
+        m.put(StorageTier.HOT, hot);
+        m.put(StorageTier.WARM, warm);
+        m.put(StorageTier.COLD, cold);
+        return m;
+    }
+
+    public HsmStorageConfig config() {
+        return config;
+    }
+
+    public InstanceCatalog catalog() {
+        return catalog;
+    }
+
+    /** The backend behind a tier (INVALID_INPUT when the tier is not configured). */
+    public StorageBackend tierBackend(StorageTier tier) {
+        return tiers.backend(tier);
+    }
+
+    // ---- store ----------------------------------------------------------------------------------------------
+
+    @Override
+    public StoredInstance store(DicomDataset dataset) {
+        StoredInstance s = hot().store(dataset);
+        return catalogue(s, CatalogEntry.attributesOf(dataset));
+    }
+
+    @Override
+    public StoredInstance store(Path file) {
+        StoredInstance s = hot().store(file);
+        return catalogue(s, null);
+    }
+
+    @Override
+    public StoredInstance store(InputStream in) {
+        StoredInstance s = hot().store(in);
+        return catalogue(s, null);
+    }
+
+    private StorageBackend hot() {
+        ensureOpen();
+        return tiers.backend(StorageTier.HOT);
+    }
+
+    private StoredInstance catalogue(StoredInstance s, Map<CatalogColumn, String> knownAttributes) {
+        SopInstanceUid uid = s.sopInstanceUid();
+        Map<CatalogColumn, String> attrs = knownAttributes != null ? knownAttributes : headerAttributes(uid);
+        ReentrantLock lock = locks.lockFor(uid);
+        lock.lock();
+        try {
+            if (catalog.insert(CatalogEntry.stored(s, attrs, StorageTier.HOT, tiers.location(StorageTier.HOT)))) {
+                return s;
+            }
+            CatalogEntry existing = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
+            if (existing.tier() != StorageTier.HOT) {
+                discardStrayHotCopy(existing);
+            }
+            if (!existing.instance().sha256().equals(s.sha256())) {
+                throw new StorageException(StorageException.Reason.ALREADY_EXISTS, "Instance " + uid
+                        + " is stored already with different content (SHA-256 " + existing.instance().sha256()
+                        + "); give the new object a new SOP Instance UID or remove the old one first.");
+            }
+            return existing.instance();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A duplicate stored while the catalogued copy lives in a colder tier left a copy in hot that the catalog
+     * does not name. It is removed unless a move into hot is in flight (which will account for it) or another
+     * node holds the claim (then the next reconciliation sees it).
+     */
+    private void discardStrayHotCopy(CatalogEntry existing) {
+        SopInstanceUid uid = existing.instance().sopInstanceUid();
+        if (existing.migrationState() != MigrationState.NONE || !catalog.claim(uid, config.nodeId(),
+                config.clock().instant(), migrator.lease())) {
+            return;
+        }
+        try {
+            CatalogEntry now = catalog.get(uid).orElse(null);
+            if (now != null && now.tier() != StorageTier.HOT && now.migrationState() == MigrationState.NONE) {
+                tiers.backend(StorageTier.HOT).remove(uid);
+            }
+        } catch (StorageException e) {
+            if (e.reason() != StorageException.Reason.NOT_FOUND) {
+                LOG.warn("Could not remove the duplicate hot copy of {}: {}", uid, e.getMessage());
+            }
+        } finally {
+            catalog.release(uid, config.nodeId());
+        }
+    }
+
+    private Map<CatalogColumn, String> headerAttributes(SopInstanceUid uid) {
+        try (InputStream in = tiers.backend(StorageTier.HOT).open(uid)) {
+            return CatalogEntry.attributesOf(DicomReader.readHeader(in).dataset());
+        } catch (Exception e) {
+            // the hot backend accepted the file, so its UIDs are known; only the optional query keys are lost
+            LOG.warn("Could not read the header of {} for the catalog; it is findable by UID only: {}", uid,
+                    e.getMessage());
+            return Map.of();
+        }
+    }
+
+    // ---- read -------------------------------------------------------------------------------------------------
+
+    @Override
+    public DicomDataset retrieve(SopInstanceUid uid) {
+        return read(uid, b -> b.retrieve(uid));
+    }
+
+    @Override
+    public InputStream open(SopInstanceUid uid) {
+        return read(uid, b -> b.open(uid));
+    }
+
+    /**
+     * Reads from the catalog's tier. A migration may commit and delete the source between the catalog lookup
+     * and the read; NOT_FOUND then triggers a fresh lookup, which names the new tier.
+     */
+    private <T> T read(SopInstanceUid uid, Function<StorageBackend, T> op) {
+        ensureOpen();
+        StorageException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            CatalogEntry e = live(uid).orElseThrow(() -> StorageException.notFound(uid));
+            StorageBackend b = tiers.backend(e.tier());
+            try {
+                T result = op.apply(b);
+                if (config.trackAccessTime()) {
+                    access.touched(uid);
+                }
+                return result;
+            } catch (StorageException ex) {
+                if (ex.reason() == StorageException.Reason.ARCHIVED) {
+                    throw restores.archived(b, e.tier(), uid, ex);
+                }
+                if (ex.reason() != StorageException.Reason.NOT_FOUND) {
+                    throw ex;
+                }
+                last = ex;
+            }
+        }
+        throw new StorageException(StorageException.Reason.CORRUPT, "Instance " + uid + " is catalogued but its"
+                + " tier has no copy; run verify-integrity and restore it from a backup.", last);
+    }
+
+    private Optional<CatalogEntry> live(SopInstanceUid uid) {
+        return catalog.get(uid).filter(e -> e.migrationState() != MigrationState.REMOVING);
+    }
+
+    @Override
+    public Optional<StoredInstance> describe(SopInstanceUid uid) {
+        return live(uid).map(CatalogEntry::instance);
+    }
+
+    @Override
+    public boolean exists(SopInstanceUid uid) {
+        return live(uid).isPresent();
+    }
+
+    @Override
+    public List<DicomDataset> find(DicomDataset query) {
+        ensureOpen();
+        return catalog.find(query);
+    }
+
+    @Override
+    public List<StoredInstance> list() {
+        List<StoredInstance> out = new ArrayList<>();
+        for (CatalogEntry e : catalog.list()) {
+            out.add(e.instance());
+        }
+        return out;
+    }
+
+    @Override
+    public StorageStatistics statistics() {
+        return catalog.statistics();
+    }
+
+    @Override
+    public IntegrityReport verifyIntegrity() {
+        ensureOpen();
+        return new HsmIntegrity(catalog, tiers).verify();
+    }
+
+    // ---- remove -----------------------------------------------------------------------------------------------
+
+    @Override
+    public void remove(SopInstanceUid uid) {
+        ensureOpen();
+        ReentrantLock lock = locks.lockFor(uid);
+        lock.lock();
+        try {
+            if (!catalog.claim(uid, config.nodeId(), config.clock().instant(), migrator.lease())) {
+                throw catalog.get(uid).isPresent() ? new StorageException(StorageException.Reason.UNAVAILABLE,
+                        "Instance " + uid + " is being moved by another node; retry the removal later.")
+                        : StorageException.notFound(uid);
+            }
+            CatalogEntry e = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
+            if (e.migrationState() != MigrationState.NONE && e.migrationState() != MigrationState.REMOVING) {
+                migrator.recovery().recover(e); // a dead move of ours: settle it first
+                e = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
+            }
+            if (e.migrationState() == MigrationState.NONE && !catalog.advance(uid, config.nodeId(),
+                    MigrationState.NONE, MigrationState.REMOVING, migrator.lease())) {
+                throw new StorageException(StorageException.Reason.UNAVAILABLE, "Instance " + uid
+                        + " changed during removal; retry.");
+            }
+            migrator.recovery().recover(catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- HSM operations ----------------------------------------------------------------------------------------
+
+    public Optional<StorageTier> getTier(SopInstanceUid uid) {
+        return live(uid).map(CatalogEntry::tier);
+    }
+
+    public Optional<TierMetadata> getTierMetadata(SopInstanceUid uid) {
+        return live(uid).map(CatalogEntry::toTierMetadata);
+    }
+
+    /**
+     * Moves one instance to {@code target} in any direction (recall included), crash-safe. Returns false when
+     * it lives there already. UNAVAILABLE when another node holds a live claim on it; ARCHIVED (after asking
+     * for a restore) when the source copy must be restored first.
+     */
+    public boolean migrate(SopInstanceUid uid, StorageTier target) {
+        ensureOpen();
+        try {
+            return migrator.migrate(uid, target);
+        } catch (StorageException e) {
+            if (e.reason() == StorageException.Reason.ARCHIVED) {
+                CatalogEntry entry = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
+                throw restores.archived(tiers.backend(entry.tier()), entry.tier(), uid, e);
+            }
+            throw e;
+        }
+    }
+
+    /** Candidates by policy, oldest first, at most {@link #DEFAULT_CANDIDATE_LIMIT}. */
+    public List<TierMetadata> getMigrationCandidates(StorageTier from, StorageTier to) {
+        return getMigrationCandidates(from, to, DEFAULT_CANDIDATE_LIMIT);
+    }
+
+    /** Candidates by policy: idle (last access, else age) past the threshold, at least min size, oldest first. */
+    public List<TierMetadata> getMigrationCandidates(StorageTier from, StorageTier to, int limit) {
+        ensureOpen();
+        return cycles.candidates(from, to, limit);
+    }
+
+    /**
+     * Claims up to the policy's per-cycle instance and byte budgets of candidates for this node, with a lease,
+     * atomically against other nodes. The caller migrates each task with {@link #migrate} (which releases it)
+     * or gives it back with {@link #releaseClaim}.
+     */
+    public ClaimedBatch claimMigrationBatch(int maxInstances, long maxBytes) {
+        ensureOpen();
+        return cycles.claim(maxInstances, maxBytes);
+    }
+
+    public void releaseClaim(SopInstanceUid uid) {
+        catalog.release(uid, config.nodeId());
+    }
+
+    /** One policy cycle on this thread; a no-op result when auto_migrate is off. */
+    public MigrationResult runMigrationCycle() {
+        ensureOpen();
+        if (config.policy().autoMigrate()) {
+            recoverExpired();
+        }
+        return cycles.run();
+    }
+
+    /** Finishes or undoes migrations whose node's lease expired (a node that died). */
+    public int recoverExpired() {
+        return migrator.recovery().recoverUnfinished(null, locks);
+    }
+
+    public HsmStatistics getHsmStatistics() {
+        Map<StorageTier, Long> counts = new EnumMap<>(StorageTier.class);
+        Map<StorageTier, Long> bytes = new EnumMap<>(StorageTier.class);
+        catalog.tierUsage().forEach((t, u) -> {
+            counts.put(t, u.instances());
+            bytes.put(t, u.bytes());
+        });
+        return new HsmStatistics(counts, bytes, catalog.counter(TierMigrator.COMPLETED),
+                catalog.counter(TierMigrator.FAILED));
+    }
+
+    /** Writes pending last-access times now (otherwise: at the threshold, on the timer, and at close). */
+    public void flushAccessTimes() {
+        access.flush();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StorageException(StorageException.Reason.UNAVAILABLE, "This HSM storage is closed; open a"
+                    + " new one.");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        access.close();
+        for (StorageBackend b : tiers.distinct()) {
+            try {
+                b.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing a tier backend failed: {}", e.getMessage());
+            }
+        }
+        catalog.close();
+    }
+}

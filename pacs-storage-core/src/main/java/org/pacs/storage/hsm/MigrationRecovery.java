@@ -1,0 +1,138 @@
+package org.pacs.storage.hsm;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.pacs.storage.ArchivalBackend;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageBackend;
+import org.pacs.storage.StorageException;
+import org.pacs.storage.StoredInstance;
+import org.pacs.storage.catalog.CatalogEntry;
+import org.pacs.storage.catalog.InstanceCatalog;
+import org.pacs.storage.catalog.MigrationState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finishes or undoes what a crashed (or lease-expired) migration or removal left in the catalog. Each rule only
+ * ever deletes a copy the catalog's committed tier does not name, so recovery can never lose an instance, and
+ * every rule is idempotent, so a crash during recovery is recovered the same way at the next start.
+ */
+final class MigrationRecovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationRecovery.class);
+
+    private final InstanceCatalog catalog;
+    private final HsmTiers tiers;
+    private final HsmStorageConfig config;
+    private final Supplier<Instant> lease;
+
+    MigrationRecovery(InstanceCatalog catalog, HsmTiers tiers, HsmStorageConfig config, Supplier<Instant> lease) {
+        this.catalog = catalog;
+        this.tiers = tiers;
+        this.config = config;
+        this.lease = lease;
+    }
+
+    /**
+     * Recovers every unfinished row whose claim is free: {@code ownerToReclaim}'s (this node after a restart),
+     * unclaimed ones, and expired leases. Returns how many rows were handled.
+     */
+    int recoverUnfinished(String ownerToReclaim, UidLocks locks) {
+        List<CatalogEntry> rows = catalog.unfinished(ownerToReclaim, config.clock().instant());
+        int done = 0;
+        for (CatalogEntry row : rows) {
+            SopInstanceUid uid = row.instance().sopInstanceUid();
+            var lock = locks.lockFor(uid);
+            lock.lock();
+            try {
+                if (!catalog.claim(uid, config.nodeId(), config.clock().instant(), lease.get())) {
+                    continue; // another node got there first
+                }
+                catalog.get(uid).ifPresent(this::recover);
+                catalog.release(uid, config.nodeId());
+                done++;
+            } catch (StorageException e) {
+                LOG.warn("Could not recover {} ({}), will retry at the next recovery: {}", uid,
+                        row.migrationState(), e.getMessage());
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (done > 0) {
+            LOG.info("Recovered {} unfinished migrations or removals", done);
+        }
+        return done;
+    }
+
+    /** Brings one row (claimed by this node) back to NONE or removes it. */
+    void recover(CatalogEntry e) {
+        SopInstanceUid uid = e.instance().sopInstanceUid();
+        switch (e.migrationState()) {
+            case NONE -> { }
+            case COPYING -> rollback(e.instance(), tiers.backend(e.migrationTarget()), MigrationState.COPYING);
+            case COPIED -> {
+                StorageBackend dest = tiers.backend(e.migrationTarget());
+                String sha = targetSha256(dest, uid);
+                if (e.instance().sha256().equals(sha) && catalog.commitTier(uid, config.nodeId(),
+                        MigrationState.COPIED, tiers.location(e.migrationTarget()), MigrationState.COMMITTED,
+                        lease.get())) {
+                    finishCommitted(uid, e.migrationSource(), e.migrationTarget());
+                } else {
+                    rollback(e.instance(), dest, MigrationState.COPIED);
+                }
+            }
+            case COMMITTED -> finishCommitted(uid, e.migrationSource(), e.tier());
+            case CHANGING_CLASS -> {
+                ArchivalBackend b = (ArchivalBackend) tiers.backend(e.migrationTarget());
+                String wanted = tiers.storageClass(e.migrationTarget());
+                if (wanted.equalsIgnoreCase(b.storageClass(uid)) && catalog.commitTier(uid, config.nodeId(),
+                        MigrationState.CHANGING_CLASS, tiers.location(e.migrationTarget()),
+                        MigrationState.COMMITTED, lease.get())) {
+                    catalog.finish(uid, config.nodeId(), MigrationState.COMMITTED);
+                } else {
+                    b.changeStorageClass(uid, tiers.storageClass(e.migrationSource()));
+                    catalog.finish(uid, config.nodeId(), MigrationState.CHANGING_CLASS);
+                }
+            }
+            case REMOVING -> {
+                removeQuietly(tiers.backend(e.tier()), uid);
+                catalog.delete(uid);
+            }
+            default -> throw new IllegalStateException(e.migrationState().name());
+        }
+    }
+
+    /** The target copy is not committed: delete it and return to NONE (the source was never touched). */
+    void rollback(StoredInstance instance, StorageBackend dest, MigrationState from) {
+        SopInstanceUid uid = instance.sopInstanceUid();
+        removeQuietly(dest, uid);
+        catalog.finish(uid, config.nodeId(), from);
+    }
+
+    /** The tier switch is committed: delete the source copy (when configured) and return to NONE. */
+    void finishCommitted(SopInstanceUid uid, StorageTier source, StorageTier committed) {
+        // a shared (in-place) backend holds the only copy under both tiers: never delete it
+        if (config.deleteAfterMigration() && source != null && !tiers.inPlace(source, committed)) {
+            removeQuietly(tiers.backend(source), uid);
+        }
+        CrashPoints.reached("source-deleted");
+        catalog.finish(uid, config.nodeId(), MigrationState.COMMITTED);
+    }
+
+    /** The SHA-256 the target backend recorded from its own streaming hash, or "" when it has no copy. */
+    String targetSha256(StorageBackend dest, SopInstanceUid uid) {
+        return dest.describe(uid).map(StoredInstance::sha256).orElse("");
+    }
+
+    private static void removeQuietly(StorageBackend b, SopInstanceUid uid) {
+        try {
+            b.remove(uid);
+        } catch (StorageException ex) {
+            if (ex.reason() != StorageException.Reason.NOT_FOUND) {
+                throw ex;
+            }
+        }
+    }
+}

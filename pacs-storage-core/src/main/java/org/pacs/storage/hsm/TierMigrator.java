@@ -1,0 +1,176 @@
+package org.pacs.storage.hsm;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.concurrent.locks.ReentrantLock;
+import org.pacs.storage.ArchivalBackend;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageBackend;
+import org.pacs.storage.StorageException;
+import org.pacs.storage.StoredInstance;
+import org.pacs.storage.catalog.CatalogEntry;
+import org.pacs.storage.catalog.InstanceCatalog;
+import org.pacs.storage.catalog.MigrationState;
+
+/**
+ * The crash-safe move of one instance between tiers. Every step is recorded in the catalog before the next
+ * begins, as a conditional update on this node's claim:
+ * <pre>
+ *   NONE → COPYING → (stream source → target) → COPIED → (verify SHA-256) → COMMITTED (tier switched)
+ *        → (delete source) → NONE
+ *   NONE → CHANGING_CLASS → (provider class changed in place) → COMMITTED → NONE
+ * </pre>
+ * A crash anywhere leaves a state {@link MigrationRecovery} finishes or undoes, so the instance stays readable
+ * from the catalog's tier and no tier keeps a copy the catalog does not account for.
+ */
+final class TierMigrator {
+
+    static final String COMPLETED = "migrations.completed";
+    static final String FAILED = "migrations.failed";
+    static final String BYTES = "migrations.bytes";
+
+    private final InstanceCatalog catalog;
+    private final HsmTiers tiers;
+    private final HsmStorageConfig config;
+    private final UidLocks locks;
+    private final MigrationRecovery recovery;
+
+    TierMigrator(InstanceCatalog catalog, HsmTiers tiers, HsmStorageConfig config, UidLocks locks) {
+        this.catalog = catalog;
+        this.tiers = tiers;
+        this.config = config;
+        this.locks = locks;
+        this.recovery = new MigrationRecovery(catalog, tiers, config, this::lease);
+    }
+
+    MigrationRecovery recovery() {
+        return recovery;
+    }
+
+    Instant lease() {
+        return config.clock().instant().plus(config.claimLease());
+    }
+
+    /**
+     * Moves {@code uid} to {@code target}; returns false when it already lives there. Raises UNAVAILABLE when
+     * another node holds a live claim on it, NOT_FOUND when it is not catalogued.
+     */
+    boolean migrate(SopInstanceUid uid, StorageTier target) {
+        tiers.backend(target);
+        ReentrantLock lock = locks.lockFor(uid);
+        lock.lock();
+        try {
+            String node = config.nodeId();
+            if (!catalog.claim(uid, node, config.clock().instant(), lease())) {
+                CatalogEntry e = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
+                throw new StorageException(StorageException.Reason.UNAVAILABLE, "Instance " + uid
+                        + " is being moved by node '" + e.claimOwner() + "' until " + e.leaseExpiry()
+                        + "; retry after that.");
+            }
+            try {
+                CatalogEntry entry = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
+                if (entry.migrationState() == MigrationState.REMOVING) {
+                    recovery.recover(entry);
+                    throw StorageException.notFound(uid);
+                }
+                if (entry.migrationState() != MigrationState.NONE) {
+                    recovery.recover(entry); // a dead attempt (ours before a restart, or an expired lease)
+                    entry = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
+                }
+                if (entry.tier() == target) {
+                    return false;
+                }
+                if (tiers.inPlace(entry.tier(), target)) {
+                    changeClass(entry, target);
+                } else {
+                    copy(entry, target);
+                }
+                catalog.addToCounter(COMPLETED, 1);
+                catalog.addToCounter(BYTES, entry.instance().sizeBytes());
+                return true;
+            } catch (StorageException e) {
+                if (e.reason() != StorageException.Reason.NOT_FOUND) {
+                    catalog.addToCounter(FAILED, 1);
+                }
+                throw e;
+            } finally {
+                catalog.release(uid, node);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void copy(CatalogEntry entry, StorageTier target) {
+        SopInstanceUid uid = entry.instance().sopInstanceUid();
+        String node = config.nodeId();
+        StorageBackend source = tiers.backend(entry.tier());
+        StorageBackend dest = tiers.backend(target);
+        CrashPoints.reached("before-begin");
+        if (!catalog.beginMigration(uid, node, entry.tier(), target, MigrationState.COPYING, lease())) {
+            throw lostClaim(uid);
+        }
+        CrashPoints.reached("copying");
+        StoredInstance copied;
+        try (InputStream in = source.open(uid)) {
+            copied = dest.store(in);
+        } catch (IOException | StorageException e) {
+            recovery.rollback(entry.instance(), dest, MigrationState.COPYING);
+            if (e instanceof StorageException se && se.reason() == StorageException.Reason.ARCHIVED) {
+                throw se;
+            }
+            throw new StorageException(e instanceof StorageException se ? se.reason()
+                    : StorageException.Reason.UNAVAILABLE, "Copying " + uid + " from " + entry.tier() + " to "
+                    + target + " failed: " + e.getMessage() + "; it stays in " + entry.tier() + ", retry later.", e);
+        }
+        CrashPoints.reached("copied");
+        if (!catalog.advance(uid, node, MigrationState.COPYING, MigrationState.COPIED, lease())) {
+            throw lostClaim(uid);
+        }
+        CrashPoints.reached("before-verify");
+        String expected = entry.instance().sha256();
+        String actual = config.verifyAfterMigration() ? recovery.targetSha256(dest, uid) : copied.sha256();
+        if (!expected.equals(copied.sha256()) || !expected.equals(actual)) {
+            recovery.rollback(entry.instance(), dest, MigrationState.COPIED);
+            throw new StorageException(StorageException.Reason.CORRUPT, "The copy of " + uid + " in " + target
+                    + " has SHA-256 " + actual + " but the catalog records " + expected + "; the copy was removed"
+                    + " and the instance stays in " + entry.tier() + ". Check the " + target + " backend.");
+        }
+        CrashPoints.reached("verified");
+        if (!catalog.commitTier(uid, node, MigrationState.COPIED, tiers.location(target),
+                MigrationState.COMMITTED, lease())) {
+            throw lostClaim(uid);
+        }
+        CrashPoints.reached("committed");
+        recovery.finishCommitted(uid, entry.tier(), target);
+        CrashPoints.reached("finished");
+    }
+
+    private void changeClass(CatalogEntry entry, StorageTier target) {
+        SopInstanceUid uid = entry.instance().sopInstanceUid();
+        String node = config.nodeId();
+        ArchivalBackend backend = (ArchivalBackend) tiers.backend(target);
+        if (!catalog.beginMigration(uid, node, entry.tier(), target, MigrationState.CHANGING_CLASS, lease())) {
+            throw lostClaim(uid);
+        }
+        CrashPoints.reached("changing-class");
+        try {
+            backend.changeStorageClass(uid, tiers.storageClass(target));
+        } catch (StorageException e) {
+            recovery.recover(catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid)));
+            throw e;
+        }
+        CrashPoints.reached("class-changed");
+        if (!catalog.commitTier(uid, node, MigrationState.CHANGING_CLASS, tiers.location(target),
+                MigrationState.COMMITTED, lease())) {
+            throw lostClaim(uid);
+        }
+        catalog.finish(uid, node, MigrationState.COMMITTED);
+    }
+
+    private static StorageException lostClaim(SopInstanceUid uid) {
+        return new StorageException(StorageException.Reason.UNAVAILABLE, "Lost the migration claim on " + uid
+                + " (its lease expired and another node took it over); that node finishes the move.");
+    }
+}

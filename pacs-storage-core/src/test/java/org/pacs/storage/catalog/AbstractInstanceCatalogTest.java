@@ -1,0 +1,221 @@
+package org.pacs.storage.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.pacs.storage.catalog.CatalogTestData.entry;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.dicom.DicomDataset;
+import org.pacs.storage.dicom.Tag;
+import org.pacs.storage.dicom.VR;
+import org.pacs.storage.hsm.StorageTier;
+
+/** The catalog contract, run against real SQLite and real PostgreSQL. */
+abstract class AbstractInstanceCatalogTest {
+
+    static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+
+    protected InstanceCatalog catalog;
+
+    protected abstract InstanceCatalog open();
+
+    @BeforeEach
+    void setUp() {
+        catalog = open();
+    }
+
+    @AfterEach
+    void tearDown() {
+        catalog.close();
+    }
+
+    private static SopInstanceUid uid(String v) {
+        return SopInstanceUid.of(v);
+    }
+
+    @Test
+    void insertGetAndDuplicate() {
+        CatalogEntry e = entry("1.2.3.1", "1.2.3", "1.2.3.9", "P1", "DOE^JOHN", 100, T0);
+        assertThat(catalog.insert(e)).isTrue();
+        assertThat(catalog.insert(e)).isFalse();
+        CatalogEntry got = catalog.get(uid("1.2.3.1")).orElseThrow();
+        assertThat(got.instance()).isEqualTo(e.instance());
+        assertThat(got.attributes()).isEqualTo(e.attributes());
+        assertThat(got.tier()).isEqualTo(StorageTier.HOT);
+        assertThat(got.migrationState()).isEqualTo(MigrationState.NONE);
+        assertThat(got.lastAccess()).isEmpty();
+        assertThat(catalog.get(uid("9.9"))).isEmpty();
+    }
+
+    @Test
+    void findMatchesInSqlWithDicomSemantics() {
+        catalog.insertBatch(List.of(
+                entry("1.1.1", "1.1", "1.1.5", "P1", "DOE^JOHN", 10, T0),
+                entry("1.1.2", "1.1", "1.1.5", "P1", "DOE^JOHN", 10, T0),
+                entry("1.1.3", "1.1", "1.1.6", "P1", "DOE^JOHN", 10, T0),
+                entry("2.1.1", "2.1", "2.1.5", "P2%", "SMITH^ANN", 10, T0),
+                entry("3.1.1", "3.1", "3.1.5", "x' OR '1'='1", "O'BRIEN^[X]", 10, T0)));
+        assertThat(uids(find(Tag.PatientID, "P1"))).containsExactly("1.1.1", "1.1.2", "1.1.3");
+        assertThat(uids(find(Tag.StudyInstanceUID, "2.1"))).containsExactly("2.1.1");
+        assertThat(uids(find(Tag.StudyInstanceUID, "2.1\\3.1"))).containsExactly("2.1.1", "3.1.1");
+        assertThat(uids(catalog.find(new DicomDataset().setString(Tag.StudyInstanceUID, "2.1", "3.1"))))
+                .containsExactly("2.1.1", "3.1.1");
+        // '%' in a value is literal; '?' and '*' are DICOM wildcards
+        assertThat(uids(find(Tag.PatientID, "P2%"))).containsExactly("2.1.1");
+        assertThat(uids(find(Tag.PatientID, "P_"))).isEmpty();
+        assertThat(uids(find(Tag.PatientID, "P?"))).containsExactly("1.1.1", "1.1.2", "1.1.3");
+        assertThat(uids(find(Tag.PatientID, "p1"))).as("case-sensitive").isEmpty();
+        assertThat(uids(find(Tag.PatientName, "doe*"))).as("PN ignores case").hasSize(3);
+        assertThat(uids(find(Tag.PatientName, "O'BRIEN^[X]"))).containsExactly("3.1.1");
+        assertThat(uids(find(Tag.PatientID, "x' OR '1'='1"))).containsExactly("3.1.1");
+        assertThat(uids(find(Tag.StudyDate, "20240101-20240131"))).hasSize(5);
+        assertThat(uids(find(Tag.StudyDate, "-20231231"))).isEmpty();
+
+        DicomDataset study = new DicomDataset().setString(Tag.QueryRetrieveLevel, "STUDY")
+                .setString(Tag.PatientID, "P1").set(Tag.NumberOfStudyRelatedInstances, VR.IS)
+                .set(Tag.NumberOfStudyRelatedSeries, VR.IS);
+        List<DicomDataset> studies = catalog.find(study);
+        assertThat(studies).hasSize(1);
+        assertThat(studies.get(0).getString(Tag.StudyInstanceUID)).contains("1.1");
+        assertThat(studies.get(0).getString(Tag.NumberOfStudyRelatedInstances)).contains("3");
+        assertThat(studies.get(0).getString(Tag.NumberOfStudyRelatedSeries)).contains("2");
+        assertThat(studies.get(0).contains(Tag.SOPInstanceUID)).isFalse();
+
+        DicomDataset series = new DicomDataset().setString(Tag.QueryRetrieveLevel, "SERIES")
+                .setString(Tag.StudyInstanceUID, "1.1").setString(Tag.Modality, "");
+        assertThat(catalog.find(series)).extracting(d -> d.getString(Tag.SeriesInstanceUID).orElseThrow())
+                .containsExactly("1.1.5", "1.1.6");
+    }
+
+    private List<DicomDataset> find(int tag, String value) {
+        return catalog.find(new DicomDataset().setString(tag, value));
+    }
+
+    private static List<String> uids(List<DicomDataset> results) {
+        List<String> out = new ArrayList<>();
+        results.forEach(d -> out.add(d.getString(Tag.SOPInstanceUID).orElseThrow()));
+        return out;
+    }
+
+    @Test
+    void accessTimesNeverMoveBackwards() {
+        catalog.insert(entry("1.5", "1.1", "1.1.5", "P1", null, 10, T0));
+        catalog.recordAccess(Map.of(uid("1.5"), T0.plusSeconds(100)));
+        catalog.recordAccess(Map.of(uid("1.5"), T0.plusSeconds(50)));
+        assertThat(catalog.get(uid("1.5")).orElseThrow().lastAccess()).contains(T0.plusSeconds(100));
+    }
+
+    @Test
+    void candidatesAreIdleBigEnoughAndOldestFirst() {
+        catalog.insertBatch(List.of(
+                entry("1.1", "1.1", "1.1.5", "P1", null, 10, T0.plusSeconds(30)),
+                entry("1.2", "1.1", "1.1.5", "P1", null, 10, T0.plusSeconds(10)),
+                entry("1.3", "1.1", "1.1.5", "P1", null, 5, T0),
+                entry("1.4", "1.1", "1.1.5", "P1", null, 10, T0.plusSeconds(20))));
+        catalog.recordAccess(Map.of(uid("1.4"), T0.plusSeconds(500)));
+        Instant now = T0.plusSeconds(1000);
+        List<CatalogEntry> c = catalog.candidates(StorageTier.HOT, T0.plusSeconds(100), 8, 10, now);
+        assertThat(c).extracting(e -> e.instance().sopInstanceUid().value()).containsExactly("1.2", "1.1");
+        assertThat(catalog.candidates(StorageTier.WARM, now, 0, 10, now)).isEmpty();
+    }
+
+    @Test
+    void concurrentClaimsNeverShareARow() throws Exception {
+        List<CatalogEntry> rows = new ArrayList<>();
+        for (int i = 1; i <= 200; i++) {
+            rows.add(entry("1.9." + i, "1.1", "1.1.5", "P1", null, 10, T0));
+        }
+        catalog.insertBatch(rows);
+        Instant now = T0.plusSeconds(10);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<List<String>>> futures = new ArrayList<>();
+        for (int n = 0; n < 4; n++) {
+            String owner = "node-" + n;
+            futures.add(pool.submit(() -> {
+                go.await();
+                List<String> mine = new ArrayList<>();
+                List<CatalogEntry> got;
+                do {
+                    got = catalog.claimCandidates(StorageTier.HOT, now, 0, 7, owner, now, now.plusSeconds(60));
+                    got.forEach(e -> mine.add(e.instance().sopInstanceUid().value()));
+                } while (!got.isEmpty());
+                return mine;
+            }));
+        }
+        go.countDown();
+        Set<String> all = new HashSet<>();
+        int total = 0;
+        for (Future<List<String>> f : futures) {
+            List<String> mine = f.get();
+            total += mine.size();
+            all.addAll(mine);
+        }
+        pool.shutdown();
+        assertThat(total).isEqualTo(200);
+        assertThat(all).hasSize(200);
+        // a live lease blocks another owner; an expired one does not
+        assertThat(catalog.claim(uid("1.9.1"), "intruder", now, now.plusSeconds(60))).isFalse();
+        assertThat(catalog.claim(uid("1.9.1"), "intruder", now.plusSeconds(61), now.plusSeconds(120))).isTrue();
+    }
+
+    @Test
+    void stateMachineUpdatesOnlyForTheClaimOwner() {
+        catalog.insert(entry("1.7", "1.1", "1.1.5", "P1", null, 10, T0));
+        SopInstanceUid u = uid("1.7");
+        Instant lease = T0.plusSeconds(60);
+        assertThat(catalog.beginMigration(u, "a", StorageTier.HOT, StorageTier.WARM, MigrationState.COPYING, lease))
+                .as("unclaimed").isFalse();
+        assertThat(catalog.claim(u, "a", T0, lease)).isTrue();
+        assertThat(catalog.beginMigration(u, "b", StorageTier.HOT, StorageTier.WARM, MigrationState.COPYING, lease))
+                .isFalse();
+        assertThat(catalog.beginMigration(u, "a", StorageTier.HOT, StorageTier.WARM, MigrationState.COPYING, lease))
+                .isTrue();
+        assertThat(catalog.unfinished("a", T0)).hasSize(1);
+        assertThat(catalog.unfinished("b", T0)).as("live lease of another node").isEmpty();
+        assertThat(catalog.unfinished("b", lease.plusSeconds(1))).as("expired lease").hasSize(1);
+        assertThat(catalog.advance(u, "a", MigrationState.COPYING, MigrationState.COPIED, lease)).isTrue();
+        assertThat(catalog.commitTier(u, "a", MigrationState.COPYING, "x", MigrationState.COMMITTED, lease))
+                .as("wrong from-state").isFalse();
+        assertThat(catalog.commitTier(u, "a", MigrationState.COPIED, "warm:x", MigrationState.COMMITTED, lease))
+                .isTrue();
+        CatalogEntry e = catalog.get(u).orElseThrow();
+        assertThat(e.tier()).isEqualTo(StorageTier.WARM);
+        assertThat(e.migrationSource()).isEqualTo(StorageTier.HOT);
+        assertThat(catalog.tierUsage()).containsKey(StorageTier.WARM);
+        assertThat(catalog.finish(u, "a", MigrationState.COMMITTED)).isTrue();
+        e = catalog.get(u).orElseThrow();
+        assertThat(e.migrationState()).isEqualTo(MigrationState.NONE);
+        assertThat(e.claimOwner()).isNull();
+        assertThat(catalog.unfinished("a", T0)).isEmpty();
+    }
+
+    @Test
+    void statisticsAndCounters() {
+        catalog.insertBatch(List.of(entry("1.1", "1.1", "1.1.5", "P1", null, 10, T0),
+                entry("1.2", "1.2", "1.2.5", "P2", null, 32, T0)));
+        assertThat(catalog.statistics().totalInstances()).isEqualTo(2);
+        assertThat(catalog.statistics().totalBytes()).isEqualTo(42);
+        assertThat(catalog.statistics().patientsCount()).isEqualTo(2);
+        assertThat(catalog.tierUsage().get(StorageTier.HOT)).isEqualTo(new InstanceCatalog.TierUsage(2, 42));
+        catalog.addToCounter("x", 2);
+        catalog.addToCounter("x", 3);
+        assertThat(catalog.counter("x")).isEqualTo(5);
+        assertThat(catalog.counter("y")).isZero();
+        assertThat(catalog.delete(uid("1.1"))).isTrue();
+        assertThat(catalog.list()).hasSize(1);
+    }
+
+}
