@@ -52,6 +52,7 @@ class HsmMigrationServiceLifecycleTest {
             assertThat(service.timeUntilNextCycle()).contains(Duration.ofHours(1));
 
             List<SopInstanceUid> young = bed.storeInstances(3);
+            young.forEach(bed.hsm::retrieve); // read now: idle time counts from this access on the test clock
             bed.clock.advance(Duration.ofMinutes(30));
             service.recheckSchedule();
             assertThat(service.timeUntilNextCycle()).contains(Duration.ofMinutes(30));

@@ -34,6 +34,9 @@ public final class MigrationCycle {
 
     private enum Stop { NONE, DRAIN, INTERRUPT }
 
+    /** Bounds the extra rows one claim fetches to step over instances waiting for their retry. */
+    private static final int MAX_EXCLUDED_PER_CLAIM = 1000;
+
     private final HsmStorage storage;
     private final Executor executor;
     private final int maxConcurrent;
@@ -111,7 +114,7 @@ public final class MigrationCycle {
             // Small batches: a claim's lease runs from now, so claimed work must not queue for long.
             Set<SopInstanceUid> exclude = new HashSet<>(backoff.waiting());
             exclude.addAll(attempted);
-            ClaimedBatch batch = storage.claimMigrationBatch(limit, bytesLeft, exclude);
+            ClaimedBatch batch = claim(limit, bytesLeft, exclude);
             skipped.addAndGet(batch.skipped());
             if (batch.tasks().isEmpty()) {
                 return; // no candidate left, or the next one does not fit the byte budget
@@ -143,6 +146,33 @@ public final class MigrationCycle {
                 submit(task);
             }
         }
+    }
+
+    /**
+     * Claims a batch without the instances in {@code exclude}. The storage cannot skip them itself yet, so this
+     * asks for that many more and gives the excluded ones back; the byte budget is applied here for that reason.
+     */
+    private ClaimedBatch claim(int limit, long bytesLeft, Set<SopInstanceUid> exclude) {
+        int extra = Math.min(exclude.size(), MAX_EXCLUDED_PER_CLAIM);
+        ClaimedBatch raw = storage.claimMigrationBatch(limit + extra, Long.MAX_VALUE);
+        List<MigrationTask> kept = new ArrayList<>(limit);
+        int overBudget = raw.skipped();
+        long bytes = 0;
+        for (MigrationTask t : raw.tasks()) {
+            SopInstanceUid uid = uidOf(t);
+            if (exclude.contains(uid)) {
+                if (!inFlight.contains(uid)) {
+                    giveBack(t);
+                }
+            } else if (kept.size() < limit && bytes + t.metadata().sizeBytes() <= bytesLeft) {
+                kept.add(t);
+                bytes += t.metadata().sizeBytes();
+            } else {
+                giveBack(t);
+                overBudget += kept.size() < limit ? 1 : 0;
+            }
+        }
+        return new ClaimedBatch(kept, overBudget);
     }
 
     private static SopInstanceUid uidOf(MigrationTask task) {
