@@ -7,10 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.pacs.storage.SopInstanceUid;
@@ -20,6 +17,7 @@ import org.pacs.storage.hsm.service.ConcurrencyGauge;
 import org.pacs.storage.hsm.service.MigrationCycle;
 import org.pacs.storage.hsm.service.MigrationStats;
 import org.pacs.storage.hsm.service.RetryBackoff;
+import org.pacs.storage.hsm.service.ServiceThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +33,7 @@ public final class HsmMigrationService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HsmMigrationService.class);
     /** Longest unbroken wait of the scheduler, so a wall clock that jumps is noticed within a minute. */
-    private static final long MAX_WAIT_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final Duration MAX_WAIT = Duration.ofMinutes(1);
 
     private final HsmStorage storage;
     private final String nodeId;
@@ -80,7 +78,7 @@ public final class HsmMigrationService implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.nodeId = storage.config().nodeId();
         this.ownsPool = ownsPool;
-        this.pool = ownsPool ? ownPool(config.maxConcurrentMigrations()) : threadPool;
+        this.pool = ownsPool ? ServiceThreads.ownPool(config.maxConcurrentMigrations()) : threadPool;
         this.clock = config.clock() != null ? config.clock() : storage.config().clock();
         this.interval = config.migrationInterval();
         this.backoff = new RetryBackoff(clock, config.retryBackoffInitial(), config.retryBackoffMax());
@@ -133,8 +131,12 @@ public final class HsmMigrationService implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        if (t == Thread.currentThread()) {
+            // Called from a callback on the scheduler thread: it ends by itself once the callback returns.
+            return;
+        }
         if (t != null) {
-            joinUninterruptibly(t);
+            ServiceThreads.joinUninterruptibly(t);
         }
         // A cycle run by hand on another thread has been told to stop too; wait for it to wind down.
         cycleLock.lock();
@@ -183,7 +185,10 @@ public final class HsmMigrationService implements AutoCloseable {
 
     // ---- manual operations ----
 
-    /** Runs one cycle now on the calling thread, after any cycle already running, and returns its result. */
+    /**
+     * Runs one cycle now on the calling thread, after any cycle already running, and returns its result; an
+     * empty result without counting a cycle when the tier policy has auto_migrate off.
+     */
     public MigrationResult runMigrationCycle() {
         return runCycle(false).orElseThrow();
     }
@@ -199,8 +204,13 @@ public final class HsmMigrationService implements AutoCloseable {
                 if (scheduled && stopRequested) {
                     return Optional.empty();
                 }
-                currentCycle = cycle;
                 lastCycleStart = clock.instant();
+                if (!storage.config().policy().autoMigrate()) {
+                    // Same rule as HsmStorage.runMigrationCycle: explicit migrate() calls still work.
+                    LOG.info("HSM migration cycle skipped on node {}: the tier policy has auto_migrate off", nodeId);
+                    return Optional.of(MigrationResult.EMPTY);
+                }
+                currentCycle = cycle;
             } finally {
                 lock.unlock();
             }
@@ -352,17 +362,7 @@ public final class HsmMigrationService implements AutoCloseable {
         }
         while (awaitNextCycle()) {
             try {
-                if (storage.config().policy().autoMigrate()) {
-                    runCycle(true);
-                } else {
-                    lock.lock();
-                    try {
-                        lastCycleStart = clock.instant();
-                    } finally {
-                        lock.unlock();
-                    }
-                    LOG.info("Scheduled HSM migration cycle skipped: the tier policy has auto_migrate off");
-                }
+                runCycle(true);
             } catch (RuntimeException e) {
                 LOG.error("HSM migration cycle failed: {}; the next one runs on schedule", e.getMessage(), e);
             }
@@ -374,9 +374,10 @@ public final class HsmMigrationService implements AutoCloseable {
         lock.lock();
         try {
             while (!stopRequested && !triggered && lastCycleStart != null && clock.instant().isBefore(nextCycleAt())) {
-                long left = Duration.between(clock.instant(), nextCycleAt()).toNanos();
+                Duration left = Duration.between(clock.instant(), nextCycleAt());
+                long nanos = left.compareTo(MAX_WAIT) > 0 ? MAX_WAIT.toNanos() : Math.max(left.toNanos(), 1);
                 try {
-                    wake.awaitNanos(Math.min(Math.max(left, 1), MAX_WAIT_NANOS));
+                    wake.awaitNanos(nanos);
                 } catch (InterruptedException e) {
                     return false;
                 }
@@ -386,32 +387,5 @@ public final class HsmMigrationService implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    private static void joinUninterruptibly(Thread t) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static ExecutorService ownPool(int threads) {
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor p = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "hsm-migration-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        p.allowCoreThreadTimeOut(true);
-        return p;
     }
 }

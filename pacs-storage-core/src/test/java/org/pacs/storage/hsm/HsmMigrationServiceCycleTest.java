@@ -84,6 +84,19 @@ class HsmMigrationServiceCycleTest {
     }
 
     @Test
+    void nothingMovesWhileThePolicyHasAutoMigrateOff() {
+        try (HsmTestBed bed = new HsmTestBed(dir, TierPolicy.DEFAULT.withAutoMigrate(false))) {
+            List<SopInstanceUid> uids = bed.storeInstances(3);
+            bed.ageAll();
+            try (HsmMigrationService service = new HsmMigrationService(bed.hsm, config(4))) {
+                assertThat(service.runMigrationCycle().totalProcessed()).isZero();
+                assertThat(service.cyclesCompleted()).isZero();
+                assertThat(uids).allSatisfy(u -> assertThat(bed.tierOf(u)).isEqualTo(StorageTier.HOT));
+            }
+        }
+    }
+
+    @Test
     void aFailingInstanceIsReportedRecordedAndRetriedAfterBackoffWithoutStoppingTheCycle() {
         try (HsmTestBed bed = new HsmTestBed(dir)) {
             List<SopInstanceUid> uids = bed.storeInstances(10);

@@ -71,14 +71,14 @@ class MultiNodeMigrationTest {
             for (int i = 0; i < nodes.size(); i++) {
                 Process p = nodes.get(i);
                 Path err = dir.resolve(List.of("a", "b").get(i) + ".err");
-                assertThat(readLine(p)).as("node output; its log: %s", err).startsWith("DONE");
+                String done = readLine(p);
+                assertThat(done).as("node %s said %s; its log:%n%s", i, done, Files.readString(err)).startsWith("DONE");
                 assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
                 assertThat(p.exitValue()).as(Files.readString(err)).isZero();
             }
         } finally {
             nodes.forEach(Process::destroyForcibly);
         }
-
         List<String> logA = Files.readAllLines(dir.resolve("a.log"));
         List<String> logB = Files.readAllLines(dir.resolve("b.log"));
         Set<String> a = new HashSet<>(logA);

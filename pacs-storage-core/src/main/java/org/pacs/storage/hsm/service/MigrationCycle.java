@@ -3,7 +3,6 @@ package org.pacs.storage.hsm.service;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -112,9 +111,7 @@ public final class MigrationCycle {
                 return;
             }
             // Small batches: a claim's lease runs from now, so claimed work must not queue for long.
-            Set<SopInstanceUid> exclude = new HashSet<>(backoff.waiting());
-            exclude.addAll(attempted);
-            ClaimedBatch batch = claim(limit, bytesLeft, exclude);
+            ClaimedBatch batch = claim(limit, bytesLeft, backoff.waiting());
             skipped.addAndGet(batch.skipped());
             if (batch.tasks().isEmpty()) {
                 return; // no candidate left, or the next one does not fit the byte budget
