@@ -1,7 +1,6 @@
 package org.pacs.storage.security;
 
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * One row of the audit log: {@code actorId} did {@code action} to user {@code userId} at {@code at}.
@@ -13,10 +12,10 @@ public record AuditEntry(long sequence, Instant at, String actorId, AuditAction 
                          String detail) {
 
     public AuditEntry {
-        Objects.requireNonNull(at, "at");
-        Objects.requireNonNull(actorId, "actorId");
-        Objects.requireNonNull(action, "action");
-        Objects.requireNonNull(userId, "userId");
-        Objects.requireNonNull(detail, "detail");
+        Identifiers.required(at, "at");
+        Identifiers.required(actorId, "actorId");
+        Identifiers.required(action, "action");
+        Identifiers.required(userId, "userId");
+        Identifiers.required(detail, "detail");
     }
 }

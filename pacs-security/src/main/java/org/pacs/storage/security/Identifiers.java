@@ -22,6 +22,14 @@ public final class Identifiers {
     private Identifiers() {
     }
 
+    /** Null checks for public entry points: a missing value is bad input like any other, not a crash. */
+    public static <T> T required(T value, String what) {
+        if (value == null) {
+            throw StorageException.invalidInput("The " + what + " is missing; pass a value.");
+        }
+        return value;
+    }
+
     /** Checks a user id (also used for actor ids) and returns it unchanged. */
     public static String requireValidId(String what, String id) {
         if (id == null || id.isBlank()) {

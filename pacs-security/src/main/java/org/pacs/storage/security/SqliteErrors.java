@@ -28,6 +28,10 @@ final class SqliteErrors {
         return e.getErrorCode() & 0xff;
     }
 
+    static boolean isConstraintViolation(SQLException e) {
+        return primaryCode(e) == SQLITE_CONSTRAINT;
+    }
+
     static StorageException map(SQLException e, Path db, String doing) {
         String context = " while " + doing + " in security database " + db;
         switch (primaryCode(e)) {

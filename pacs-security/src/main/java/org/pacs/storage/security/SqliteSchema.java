@@ -106,7 +106,7 @@ final class SqliteSchema {
                 run(c, sql);
             }
         } catch (SQLException e) {
-            if (SqliteErrors.primaryCode(e) == 19) { // SQLITE_CONSTRAINT: old data breaks a new rule
+            if (SqliteErrors.isConstraintViolation(e)) { // old data breaks a rule the new version adds
                 throw new StorageException(Reason.CORRUPT, "Cannot upgrade security database " + db
                         + " to schema version " + toVersion + ": existing rows break a new rule ("
                         + e.getMessage() + "). The file is unchanged; fix those rows with sqlite3 (usernames"

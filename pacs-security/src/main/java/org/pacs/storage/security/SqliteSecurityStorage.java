@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.pacs.storage.StorageException;
@@ -45,8 +44,8 @@ public final class SqliteSecurityStorage implements SecurityStorage {
 
     /** @param clock stamps users and audit entries; injectable so tests can control time */
     public SqliteSecurityStorage(Path dbPath, Clock clock) {
-        Objects.requireNonNull(dbPath, "dbPath");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        Identifiers.required(dbPath, "dbPath");
+        this.clock = Identifiers.required(clock, "clock");
         this.db = dbPath.toAbsolutePath().normalize();
         this.connection = open(db);
     }
@@ -88,7 +87,7 @@ public final class SqliteSecurityStorage implements SecurityStorage {
     @Override
     public User createUser(String actorId, User user) {
         Identifiers.requireValidId("actor id", actorId);
-        Objects.requireNonNull(user, "user");
+        Identifiers.required(user, "user");
         Instant now = now();
         return write("creating user " + Identifiers.quote(user.id()), c -> {
             if (UserRows.byId(c, db, user.id()).isPresent()) {
@@ -122,7 +121,7 @@ public final class SqliteSecurityStorage implements SecurityStorage {
     @Override
     public User updateUser(String actorId, User user) {
         Identifiers.requireValidId("actor id", actorId);
-        Objects.requireNonNull(user, "user");
+        Identifiers.required(user, "user");
         Instant now = now();
         return write("updating user " + Identifiers.quote(user.id()), c -> {
             User before = UserRows.byId(c, db, user.id()).orElseThrow(() -> notFound(user.id()));
@@ -153,7 +152,7 @@ public final class SqliteSecurityStorage implements SecurityStorage {
 
     @Override
     public List<User> getUsersByRole(Role role) {
-        Objects.requireNonNull(role, "role");
+        Identifiers.required(role, "role");
         return withConnection("listing users with role " + role, c -> UserRows.byRole(c, db, role));
     }
 
@@ -191,7 +190,7 @@ public final class SqliteSecurityStorage implements SecurityStorage {
     @Override
     public boolean verifyPassword(String id, char[] password) {
         Identifiers.requireValidId("user id", id);
-        Optional<String> stored = withConnection("checking a password", c -> UserRows.credential(c, id, true));
+        Optional<String> stored = withConnection("checking a password", c -> UserRows.activeCredential(c, id));
         if (stored.isEmpty()) {
             Decoy.HASH.matches(password);
             return false;

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -26,8 +25,8 @@ public record User(String id, String username, Set<Role> roles, boolean active,
         Identifiers.requireValidId("user id", id);
         Identifiers.requireValidUsername(username);
         roles = copyRoles(roles);
-        Objects.requireNonNull(createdAt, "createdAt");
-        Objects.requireNonNull(updatedAt, "updatedAt");
+        Identifiers.required(createdAt, "createdAt");
+        Identifiers.required(updatedAt, "updatedAt");
     }
 
     /** A new active user without a password; the storage stamps the timestamps when it creates it. */
@@ -37,6 +36,11 @@ public record User(String id, String username, Set<Role> roles, boolean active,
 
     public static User of(String id, String username, Role... roles) {
         return of(id, username, java.util.List.of(roles));
+    }
+
+    /** Like {@link #of} with a random UUID as id, for callers (such as the CLI) that have no id of their own. */
+    public static User withGeneratedId(String username, Collection<Role> roles) {
+        return of(java.util.UUID.randomUUID().toString(), username, roles);
     }
 
     public User withUsername(String newUsername) {
@@ -61,10 +65,10 @@ public record User(String id, String username, Set<Role> roles, boolean active,
     }
 
     private static Set<Role> copyRoles(Collection<Role> roles) {
-        Objects.requireNonNull(roles, "roles");
+        Identifiers.required(roles, "roles");
         EnumSet<Role> copy = EnumSet.noneOf(Role.class);
         for (Role role : roles) {
-            copy.add(Objects.requireNonNull(role, "roles must not contain null"));
+            copy.add(Identifiers.required(role, "role in the list of roles"));
         }
         return Collections.unmodifiableSet(copy);
     }

@@ -64,12 +64,12 @@ final class UserRows {
         }
     }
 
-    /** The stored credential; empty alike for a missing user, an inactive one (if asked) and one without. */
-    static Optional<String> credential(Connection c, String id, boolean activeOnly) throws SQLException {
+    /** The stored credential of an active user; empty alike for a missing, an inactive and a password-less one. */
+    static Optional<String> activeCredential(Connection c, String id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT active, credential FROM users WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next() || activeOnly && rs.getInt(1) == 0) {
+                if (!rs.next() || rs.getInt(1) == 0) {
                     return Optional.empty();
                 }
                 return Optional.ofNullable(rs.getString(2));
@@ -160,24 +160,23 @@ final class UserRows {
     /** Folds the one-row-per-role join back into users, keeping the query's order. */
     private static List<User> read(PreparedStatement ps, Path db) throws SQLException {
         Map<String, User> users = new LinkedHashMap<>();
+        Map<String, EnumSet<Role>> roles = new LinkedHashMap<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String id = rs.getString(1);
-                User user = users.get(id);
-                if (user == null) {
-                    user = toUser(db, id, rs);
+                if (!users.containsKey(id)) {
+                    users.put(id, toUser(db, id, rs));
+                    roles.put(id, EnumSet.noneOf(Role.class));
                 }
                 String role = rs.getString(6);
                 if (role != null) {
-                    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
-                    roles.addAll(user.roles());
-                    roles.add(storedRole(db, id, role));
-                    user = user.withRoles(roles);
+                    roles.get(id).add(storedRole(db, id, role));
                 }
-                users.put(id, user);
             }
         }
-        return new ArrayList<>(users.values());
+        List<User> result = new ArrayList<>(users.size());
+        users.forEach((id, user) -> result.add(user.withRoles(roles.get(id))));
+        return result;
     }
 
     private static User toUser(Path db, String id, ResultSet rs) throws SQLException {

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,6 +32,7 @@ class ConcurrencyTest {
     Path dir;
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a deadlock must fail the build, not hang it
     void threadsAndProcessesShareOneDatabaseWithoutBusyErrors() throws Exception {
         Path db = dir.resolve("shared.db");
         List<Process> processes = new ArrayList<>();

@@ -74,6 +74,7 @@ class ModelTest {
         assertThat(AccessControl.allows(admin.withActive(false), ResourceType.USER, Action.READ)).isFalse();
         assertThat(AccessControl.allows(null, ResourceType.STUDY, Action.READ)).isFalse();
         AccessControl.check(admin, ResourceType.ROLE, Action.WRITE);
+        assertInvalid(() -> AccessControl.check(admin, null, Action.READ), "The resource is missing");
 
         assertThatThrownBy(() -> AccessControl.check(viewer, ResourceType.USER, Action.DELETE))
                 .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.PERMISSION_DENIED))

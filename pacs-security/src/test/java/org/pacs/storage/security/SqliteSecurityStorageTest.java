@@ -50,12 +50,22 @@ class SqliteSecurityStorageTest {
     }
 
     @Test
+    void generatedIdsAreUnique() {
+        User a = storage.createUser(User.withGeneratedId("alice", List.of(Role.VIEWER)));
+        User b = storage.createUser(User.withGeneratedId("bob", List.of()));
+        assertThat(a.id()).isNotEqualTo(b.id()).hasSize(36);
+        assertThat(storage.getUserByUsername("bob").id()).isEqualTo(b.id());
+    }
+
+    @Test
     void missingUsersAreNotFound() {
         assertReason(() -> storage.getUser("nope"), Reason.NOT_FOUND, "No user has the id 'nope'");
         assertReason(() -> storage.getUserByUsername("nobody"), Reason.NOT_FOUND, "No user has the username nobody");
         assertReason(() -> storage.updateUser(User.of("nope", "nobody")), Reason.NOT_FOUND, "'nope'");
         assertReason(() -> storage.deleteUser("nope"), Reason.NOT_FOUND, "'nope'");
         assertReason(() -> storage.setActive("a", "nope", false), Reason.NOT_FOUND, "'nope'");
+        assertReason(() -> storage.createUser((User) null), Reason.INVALID_INPUT, "The user is missing");
+        assertReason(() -> storage.getUsersByRole(null), Reason.INVALID_INPUT, "The role is missing");
         assertReason(() -> storage.clearPassword("a", "nope"), Reason.NOT_FOUND, "'nope'");
     }
 

@@ -1,8 +1,8 @@
 package org.pacs.storage.catalog;
 
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import java.util.Optional;
 import org.pacs.storage.StoredInstance;
@@ -15,47 +15,37 @@ import org.pacs.storage.hsm.TierMetadata;
  * stands in a migration. Nullable components ({@code lastAccessed}, {@code migrationSource},
  * {@code migrationTarget}, {@code claimOwner}, {@code leaseExpiry}) are absent when not applicable.
  */
-public record CatalogEntry(StoredInstance instance, Map<CatalogColumn, String> attributes, StorageTier tier,
+public record CatalogEntry(StoredInstance instance, Map<Integer, String> attributes, StorageTier tier,
                            String location, Instant lastAccessed, MigrationState migrationState,
                            StorageTier migrationSource, StorageTier migrationTarget, String claimOwner,
                            Instant leaseExpiry) {
 
     public CatalogEntry {
         Objects.requireNonNull(instance, "instance");
-        EnumMap<CatalogColumn, String> a = new EnumMap<>(CatalogColumn.class);
+        Map<Integer, String> a = new TreeMap<>();
         if (attributes != null) {
             attributes.forEach((k, v) -> {
-                if (!k.fromInstance() && v != null && !v.isEmpty()) {
+                if (CatalogAttributes.COLUMNS.containsKey(k) && v != null && !v.isEmpty()) {
                     a.put(k, v);
                 }
             });
         }
-        attributes = Map.copyOf(a);
+        attributes = java.util.Collections.unmodifiableMap(a);
         Objects.requireNonNull(tier, "tier");
         location = location == null ? "" : location;
         Objects.requireNonNull(migrationState, "migrationState");
     }
 
     /** A freshly stored instance: no access yet, no migration. */
-    public static CatalogEntry stored(StoredInstance instance, Map<CatalogColumn, String> attributes,
+    public static CatalogEntry stored(StoredInstance instance, Map<Integer, String> attributes,
                                       StorageTier tier, String location) {
         return new CatalogEntry(instance, attributes, tier, location, null, MigrationState.NONE, null, null, null,
                 null);
     }
 
-    /** The non-UID query attributes of a header, as the catalog keeps them. */
-    public static Map<CatalogColumn, String> attributesOf(DicomDataset header) {
-        EnumMap<CatalogColumn, String> m = new EnumMap<>(CatalogColumn.class);
-        for (CatalogColumn c : CatalogColumn.values()) {
-            if (!c.fromInstance()) {
-                header.getString(c.tag()).ifPresent(v -> m.put(c, v));
-            }
-        }
-        return m;
-    }
-
-    public Optional<String> attribute(CatalogColumn column) {
-        return Optional.ofNullable(attributes.get(column));
+    /** The indexed attributes, UIDs included, as the query matcher reads them. */
+    public DicomDataset attributesDataset() {
+        return CatalogAttributes.dataset(instance, attributes);
     }
 
     public Optional<Instant> lastAccess() {

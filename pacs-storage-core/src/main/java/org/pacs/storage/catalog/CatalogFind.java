@@ -5,23 +5,32 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
-import org.pacs.storage.QueryLevel;
+import java.util.Map;
+import java.util.Set;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.DicomElement;
 import org.pacs.storage.dicom.Tag;
 import org.pacs.storage.dicom.VR;
+import org.pacs.storage.query.IndexedAttribute;
+import org.pacs.storage.query.IndexedAttributes;
+import org.pacs.storage.query.QueryMatcher;
 
 /**
- * Translates a C-FIND identifier into one indexed SQL query (every value a bound parameter) and the rows back
- * into result identifiers: one per entity at the query's level, carrying the requested return keys and the
- * unique keys down to that level.
+ * find() in two steps: SQL narrows the rows with the indexed keys it can translate exactly or as a superset
+ * (every value a bound parameter), then the shared {@link QueryMatcher} applies the full PS3.4 semantics to
+ * those rows, so the catalog answers exactly like every other backend.
  *
- * <p>Matching (PS3.4 C.2.2.2): empty value or "*" = universal; UIDs = single value or list (backslash);
- * '*' and '?' = wildcard, case-sensitive except person names; DA/TM "a-b", "-b", "a-" = range; anything
- * else = exact. Keys the catalog does not keep are not matched and come back empty.
+ * <p>Translated: UID single values and lists (IN); single text values, exact (=) or with '*'/'?' wildcards
+ * (SQLite GLOB / PostgreSQL LIKE, escaped); person names case-insensitively (a superset of either matcher
+ * setting). Left to the matcher alone: dates and times (partial precision), numbers (1 = 01), value lists on
+ * text keys and derived attributes. The text translation assumes single-valued stored values, which the
+ * indexed attributes are by definition (VM 1).
  */
 final class CatalogFind {
+
+    private static final int IN_CHUNK = 500;
 
     private CatalogFind() {
     }
@@ -30,139 +39,120 @@ final class CatalogFind {
     record Where(String sql, List<String> params) {
     }
 
-    static List<DicomDataset> find(Connection c, SqlDialect dialect, DicomDataset query) throws SQLException {
-        QueryLevel level = QueryLevel.parse(query.getString(Tag.QueryRetrieveLevel).orElse(null));
-        CatalogColumn key = CatalogColumn.uniqueKey(level);
-        List<CatalogColumn> columns = new ArrayList<>();
-        for (CatalogColumn col : CatalogColumn.values()) {
-            if (col.level().ordinal() <= level.ordinal()) {
-                columns.add(col);
+    static List<DicomDataset> find(Connection c, SqlDialect dialect, DicomDataset query, QueryMatcher matcher)
+            throws SQLException {
+        Where where = where(dialect, query);
+        List<DicomDataset> rows = load(c, where.sql(), where.params());
+        if (needsAggregates(query) && !rows.isEmpty()) {
+            // counts and Modalities in Study are over every instance of a study, not only the matching ones
+            Set<String> studies = new LinkedHashSet<>();
+            rows.forEach(r -> studies.add(r.getString(Tag.StudyInstanceUID, "")));
+            rows = new ArrayList<>();
+            List<String> all = new ArrayList<>(studies);
+            for (int i = 0; i < all.size(); i += IN_CHUNK) {
+                List<String> chunk = all.subList(i, Math.min(all.size(), i + IN_CHUNK));
+                rows.addAll(load(c, "migration_state <> 'REMOVING' AND study_uid IN ("
+                        + "?, ".repeat(chunk.size() - 1) + "?)", chunk));
             }
         }
-        Where where = where(dialect, query);
-        StringBuilder sql = new StringBuilder("SELECT ");
-        boolean grouped = level != QueryLevel.IMAGE;
-        for (CatalogColumn col : columns) {
-            sql.append(grouped && col != key ? "MAX(" + col.column() + ")" : col.column()).append(", ");
+        return matcher.find(query, rows);
+    }
+
+    private static List<DicomDataset> load(Connection c, String where, List<String> params) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT sop_instance_uid, study_uid, series_uid, sop_class_uid");
+        for (String col : CatalogAttributes.COLUMNS.values()) {
+            sql.append(", ").append(col);
         }
-        sql.append(grouped ? "COUNT(*), COUNT(DISTINCT series_uid)" : "1, 1");
-        sql.append(" FROM instances WHERE ").append(where.sql());
-        if (grouped) {
-            sql.append(" GROUP BY ").append(key.column());
-        }
-        sql.append(" ORDER BY ").append(key.column());
+        sql.append(" FROM instances WHERE ").append(where);
         List<DicomDataset> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            bind(ps, where.params());
+            for (int i = 0; i < params.size(); i++) {
+                ps.setString(i + 1, params.get(i));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(toResult(rs, query, level, columns));
+                    DicomDataset d = new DicomDataset();
+                    d.set(Tag.SOPInstanceUID, VR.UI, rs.getString(1));
+                    d.set(Tag.StudyInstanceUID, VR.UI, rs.getString(2));
+                    d.set(Tag.SeriesInstanceUID, VR.UI, rs.getString(3));
+                    String sopClass = rs.getString(4);
+                    if (sopClass != null && !sopClass.isEmpty()) {
+                        d.set(Tag.SOPClassUID, VR.UI, sopClass);
+                    }
+                    int col = 5;
+                    for (Map.Entry<Integer, String> e : CatalogAttributes.COLUMNS.entrySet()) {
+                        String v = rs.getString(col++);
+                        if (v != null) {
+                            VR vr = IndexedAttributes.byTag(e.getKey()).orElseThrow().vr();
+                            d.put(DicomElement.ofStrings(e.getKey(), vr, List.of(v.split("\\\\", -1))));
+                        }
+                    }
+                    out.add(d);
                 }
             }
         }
         return out;
     }
 
-    static void bind(PreparedStatement ps, List<String> params) throws SQLException {
-        for (int i = 0; i < params.size(); i++) {
-            ps.setString(i + 1, params.get(i));
+    private static boolean needsAggregates(DicomDataset query) {
+        for (DicomElement e : query.elements()) {
+            if (IndexedAttributes.byTag(e.tag()).map(IndexedAttribute::derived).orElse(false)) {
+                return true;
+            }
         }
+        return false;
     }
 
     static Where where(SqlDialect dialect, DicomDataset query) {
         StringBuilder sql = new StringBuilder("migration_state <> 'REMOVING'");
         List<String> params = new ArrayList<>();
         for (DicomElement e : query.elements()) {
-            CatalogColumn col = CatalogColumn.forTag(e.tag());
-            if (col == null) {
+            IndexedAttribute a = IndexedAttributes.byTag(e.tag()).orElse(null);
+            String column = CatalogAttributes.column(e.tag());
+            if (a == null || a.derived() || column == null || !e.vr().isString()) {
                 continue;
             }
-            List<String> values = query.getStrings(e.tag());
-            String value = values.isEmpty() ? "" : values.get(0);
-            if (value.isEmpty() || value.equals("*")) {
+            List<String> values = new ArrayList<>();
+            for (String v : query.getStrings(e.tag())) {
+                for (String part : v.split("\\\\")) {
+                    String t = part.strip();
+                    if (!t.isEmpty()) {
+                        values.add(t);
+                    }
+                }
+            }
+            if (values.isEmpty() || values.contains("*")) {
+                continue; // universal
+            }
+            if (a.vr() == VR.UI) {
+                sql.append(" AND ").append(column).append(" IN (").append("?, ".repeat(values.size() - 1))
+                        .append("?)");
+                params.addAll(values);
                 continue;
             }
-            String name = col.column();
-            switch (col.kind()) {
-                case UID -> {
-                    List<String> list = new ArrayList<>();
-                    values.forEach(v -> list.addAll(List.of(v.split("\\\\"))));
-                    sql.append(" AND ").append(name).append(" IN (");
-                    for (int i = 0; i < list.size(); i++) {
-                        sql.append(i == 0 ? "?" : ", ?");
-                        params.add(list.get(i).trim());
-                    }
-                    sql.append(')');
-                }
-                case DATE, TIME -> {
-                    int dash = value.indexOf('-');
-                    if (dash < 0) {
-                        exactOrWildcard(dialect, sql, params, name, value, false);
-                    } else {
-                        String from = value.substring(0, dash).trim();
-                        String to = value.substring(dash + 1).trim();
-                        if (!from.isEmpty()) {
-                            sql.append(" AND ").append(name).append(" >= ?");
-                            params.add(from);
-                        }
-                        if (!to.isEmpty()) {
-                            // a bare upper time bound includes the whole of its last unit (1200 covers 120059.9)
-                            sql.append(" AND ").append(name).append(" <= ?");
-                            params.add(col.kind() == CatalogColumn.Kind.TIME ? to + "\uffff" : to);
-                        }
-                    }
-                }
-                case PERSON_NAME -> exactOrWildcard(dialect, sql, params, name, value, true);
-                case STRING -> exactOrWildcard(dialect, sql, params, name, value, false);
-                default -> throw new IllegalStateException(col.kind().name());
+            if (values.size() > 1 || !isPlainText(a.vr())) {
+                continue;
+            }
+            String v = values.get(0);
+            if (a.vr() == VR.PN) {
+                sql.append(" AND ").append(column).append(dialect.caseInsensitiveWildcardOperator());
+                params.add(dialect.likePattern(v));
+            } else if (v.indexOf('*') >= 0 || v.indexOf('?') >= 0) {
+                sql.append(" AND ").append(column).append(dialect.wildcardOperator());
+                params.add(dialect.wildcardPattern(v));
+            } else {
+                sql.append(" AND ").append(column).append(" = ?");
+                params.add(v);
             }
         }
         return new Where(sql.toString(), params);
     }
 
-    private static void exactOrWildcard(SqlDialect dialect, StringBuilder sql, List<String> params, String name,
-                                        String value, boolean ignoreCase) {
-        boolean wildcard = value.indexOf('*') >= 0 || value.indexOf('?') >= 0;
-        if (ignoreCase) {
-            sql.append(" AND ").append(name).append(dialect.caseInsensitiveWildcardOperator());
-            params.add(dialect.likePattern(value));
-        } else if (wildcard) {
-            sql.append(" AND ").append(name).append(dialect.wildcardOperator());
-            params.add(dialect.wildcardPattern(value));
-        } else {
-            sql.append(" AND ").append(name).append(" = ?");
-            params.add(value);
-        }
-    }
-
-    private static DicomDataset toResult(ResultSet rs, DicomDataset query, QueryLevel level,
-                                         List<CatalogColumn> columns) throws SQLException {
-        DicomDataset d = new DicomDataset();
-        d.set(Tag.QueryRetrieveLevel, VR.CS, level.name());
-        for (int i = 0; i < columns.size(); i++) {
-            CatalogColumn col = columns.get(i);
-            boolean uniqueKey = col == CatalogColumn.uniqueKey(col.level()) && col.level().ordinal() > 0;
-            if (query.contains(col.tag()) || uniqueKey || col == CatalogColumn.uniqueKey(level)) {
-                String v = rs.getString(i + 1);
-                if (v == null) {
-                    d.set(col.tag(), col.vr());
-                } else {
-                    d.set(col.tag(), col.vr(), v);
-                }
-            }
-        }
-        if (level == QueryLevel.STUDY) {
-            putCount(d, query, Tag.NumberOfStudyRelatedInstances, rs.getLong(columns.size() + 1));
-            putCount(d, query, Tag.NumberOfStudyRelatedSeries, rs.getLong(columns.size() + 2));
-        } else if (level == QueryLevel.SERIES) {
-            putCount(d, query, Tag.NumberOfSeriesRelatedInstances, rs.getLong(columns.size() + 1));
-        }
-        return d;
-    }
-
-    private static void putCount(DicomDataset d, DicomDataset query, int tag, long n) {
-        if (query.contains(tag)) {
-            d.set(tag, VR.IS, Long.toString(n));
-        }
+    /** VRs the matcher compares as plain (possibly wildcarded) strings. */
+    private static boolean isPlainText(VR vr) {
+        return switch (vr) {
+            case DA, TM, DT, IS, DS, UI -> false;
+            default -> true;
+        };
     }
 }

@@ -5,7 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StoredInstance;
@@ -14,17 +14,17 @@ import org.pacs.storage.hsm.StorageTier;
 /** Maps catalog rows to {@link CatalogEntry} and back; the column order lives only here. */
 final class CatalogRows {
 
-    private static final CatalogColumn[] HEADER_COLUMNS = java.util.Arrays.stream(CatalogColumn.values())
-            .filter(c -> !c.fromInstance()).toArray(CatalogColumn[]::new);
+    private static final Integer[] HEADER_TAGS = CatalogAttributes.COLUMNS.keySet().toArray(new Integer[0]);
 
     static final String COLUMNS;
     static final String INSERT;
+    static final String REPLACE;
 
     static {
         StringBuilder cols = new StringBuilder("sop_instance_uid, study_uid, series_uid, sop_class_uid,"
                 + " transfer_syntax_uid");
-        for (CatalogColumn c : HEADER_COLUMNS) {
-            cols.append(", ").append(c.column());
+        for (Integer tag : HEADER_TAGS) {
+            cols.append(", ").append(CatalogAttributes.COLUMNS.get(tag));
         }
         cols.append(", tier, location, size_bytes, sha256, stored_at, last_accessed, last_activity,"
                 + " migration_state, migration_source, migration_target, claim_owner, lease_expiry");
@@ -32,6 +32,33 @@ final class CatalogRows {
         int n = COLUMNS.split(",").length;
         INSERT = "INSERT INTO instances (" + COLUMNS + ") VALUES (" + "?, ".repeat(n - 1) + "?)"
                 + " ON CONFLICT (sop_instance_uid) DO NOTHING";
+        StringBuilder set = new StringBuilder("UPDATE instances SET study_uid = ?, series_uid = ?, sop_class_uid = ?,"
+                + " transfer_syntax_uid = ?");
+        for (Integer tag : HEADER_TAGS) {
+            set.append(", ").append(CatalogAttributes.COLUMNS.get(tag)).append(" = ?");
+        }
+        set.append(", tier = ?, location = ?, size_bytes = ?, sha256 = ?, stored_at = ?, last_accessed = NULL,"
+                + " last_activity = ? WHERE sop_instance_uid = ? AND migration_state = 'NONE'");
+        REPLACE = set.toString();
+    }
+
+    static void bindReplace(PreparedStatement ps, CatalogEntry e) throws SQLException {
+        StoredInstance s = e.instance();
+        int i = 1;
+        ps.setString(i++, s.studyInstanceUid());
+        ps.setString(i++, s.seriesInstanceUid());
+        ps.setString(i++, s.sopClassUid());
+        ps.setString(i++, s.transferSyntaxUid());
+        for (Integer tag : HEADER_TAGS) {
+            ps.setString(i++, e.attributes().get(tag));
+        }
+        ps.setString(i++, e.tier().name());
+        ps.setString(i++, e.location());
+        ps.setLong(i++, s.sizeBytes());
+        ps.setString(i++, s.sha256());
+        ps.setLong(i++, s.storedAt().toEpochMilli());
+        ps.setLong(i++, s.storedAt().toEpochMilli());
+        ps.setString(i, s.sopInstanceUid().value());
     }
 
     private CatalogRows() {
@@ -45,8 +72,8 @@ final class CatalogRows {
         ps.setString(i++, s.seriesInstanceUid());
         ps.setString(i++, s.sopClassUid());
         ps.setString(i++, s.transferSyntaxUid());
-        for (CatalogColumn c : HEADER_COLUMNS) {
-            ps.setString(i++, e.attributes().get(c));
+        for (Integer tag : HEADER_TAGS) {
+            ps.setString(i++, e.attributes().get(tag));
         }
         ps.setString(i++, e.tier().name());
         ps.setString(i++, e.location());
@@ -69,11 +96,11 @@ final class CatalogRows {
         String series = rs.getString(i++);
         String sopClass = rs.getString(i++);
         String ts = rs.getString(i++);
-        Map<CatalogColumn, String> attrs = new EnumMap<>(CatalogColumn.class);
-        for (CatalogColumn c : HEADER_COLUMNS) {
+        Map<Integer, String> attrs = new HashMap<>();
+        for (Integer tag : HEADER_TAGS) {
             String v = rs.getString(i++);
             if (v != null) {
-                attrs.put(c, v);
+                attrs.put(tag, v);
             }
         }
         StorageTier tier = StorageTier.valueOf(rs.getString(i++));

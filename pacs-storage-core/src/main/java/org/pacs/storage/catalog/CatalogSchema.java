@@ -26,10 +26,7 @@ final class CatalogSchema {
                             + " series_uid VARCHAR(64) NOT NULL,"
                             + " sop_class_uid VARCHAR(64) NOT NULL,"
                             + " transfer_syntax_uid VARCHAR(64) NOT NULL,"
-                            + " patient_id TEXT, patient_name TEXT, patient_birth_date TEXT, patient_sex TEXT,"
-                            + " study_date TEXT, study_time TEXT, accession_number TEXT, study_id TEXT,"
-                            + " study_description TEXT, referring_physician TEXT,"
-                            + " modality TEXT, series_number TEXT, series_description TEXT, instance_number TEXT,"
+                            + attributeColumns(CatalogAttributes.V1_COLUMNS)
                             + " tier VARCHAR(8) NOT NULL,"
                             + " location TEXT NOT NULL,"
                             + " size_bytes BIGINT NOT NULL,"
@@ -43,17 +40,26 @@ final class CatalogSchema {
                             + " migration_target VARCHAR(8),"
                             + " claim_owner VARCHAR(128),"
                             + " lease_expiry BIGINT)",
-                    "CREATE INDEX ix_instances_patient_id ON instances (patient_id)",
-                    "CREATE INDEX ix_instances_patient_name ON instances (patient_name)",
+                    "CREATE INDEX ix_instances_patient_id ON instances (PatientID)",
+                    "CREATE INDEX ix_instances_patient_name ON instances (PatientName)",
                     "CREATE INDEX ix_instances_study_uid ON instances (study_uid)",
                     "CREATE INDEX ix_instances_series_uid ON instances (series_uid)",
-                    "CREATE INDEX ix_instances_accession ON instances (accession_number)",
-                    "CREATE INDEX ix_instances_study_date ON instances (study_date)",
+                    "CREATE INDEX ix_instances_accession ON instances (AccessionNumber)",
+                    "CREATE INDEX ix_instances_study_date ON instances (StudyDate)",
                     "CREATE INDEX ix_instances_policy ON instances (tier, migration_state, last_activity)",
                     "CREATE INDEX ix_instances_migration ON instances (migration_state)",
                     "CREATE TABLE counters (name VARCHAR(64) NOT NULL PRIMARY KEY, value BIGINT NOT NULL)")));
 
     private CatalogSchema() {
+    }
+
+    /** " Name TEXT," per attribute column; names are DICOM keywords (letters only), never user input. */
+    private static String attributeColumns(List<String> names) {
+        StringBuilder b = new StringBuilder();
+        for (String n : names) {
+            b.append(' ').append(n).append(" TEXT,");
+        }
+        return b.toString();
     }
 
     /** Brings the schema to the latest version; safe when several nodes start at once. */

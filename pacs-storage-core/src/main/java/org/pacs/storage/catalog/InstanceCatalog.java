@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageStatistics;
 import org.pacs.storage.dicom.DicomDataset;
+import org.pacs.storage.query.QueryMatcher;
 import org.pacs.storage.hsm.StorageTier;
 
 /**
@@ -26,6 +27,12 @@ public interface InstanceCatalog extends AutoCloseable {
     /** Adds many rows in one transaction, skipping UIDs catalogued already; returns how many were added. */
     int insertBatch(List<CatalogEntry> entries);
 
+    /**
+     * Overwrites a row's instance data, attributes, tier and location with {@code entry}'s (a duplicate store
+     * under REPLACE), resetting last_accessed; only while no migration is in flight. False otherwise.
+     */
+    boolean replace(CatalogEntry entry);
+
     Optional<CatalogEntry> get(SopInstanceUid uid);
 
     /** Every row not being removed. Loads all of them: meant for list() and integrity checks. */
@@ -34,8 +41,11 @@ public interface InstanceCatalog extends AutoCloseable {
     /** Rows whose committed tier is {@code tier} (any migration state). */
     List<CatalogEntry> listTier(StorageTier tier);
 
-    /** PS3.4 C.2.2.2 matching in SQL; one result per entity at the query's level. */
-    List<DicomDataset> find(DicomDataset query);
+    /**
+     * PS3.4 C.2.2.2 matching with {@code matcher}'s semantics, narrowed by indexed SQL first; one result per
+     * entity at the query's level.
+     */
+    List<DicomDataset> find(DicomDataset query, QueryMatcher matcher);
 
     /** Records access times in one transaction; a time never moves an existing last_accessed backwards. */
     void recordAccess(Map<SopInstanceUid, Instant> accesses);

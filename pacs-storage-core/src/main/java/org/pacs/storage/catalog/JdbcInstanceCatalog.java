@@ -18,6 +18,7 @@ import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StorageStatistics;
 import org.pacs.storage.dicom.DicomDataset;
+import org.pacs.storage.query.QueryMatcher;
 import org.pacs.storage.hsm.StorageTier;
 import org.sqlite.SQLiteConfig;
 
@@ -118,6 +119,16 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
     }
 
     @Override
+    public boolean replace(CatalogEntry e) {
+        return pool.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(CatalogRows.REPLACE)) {
+                CatalogRows.bindReplace(ps, e);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
     public Optional<CatalogEntry> get(SopInstanceUid uid) {
         List<CatalogEntry> rows = query(SELECT + " WHERE sop_instance_uid = ?", uid.value());
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
@@ -134,8 +145,8 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
     }
 
     @Override
-    public List<DicomDataset> find(DicomDataset query) {
-        return pool.withConnection(c -> CatalogFind.find(c, dialect, query));
+    public List<DicomDataset> find(DicomDataset query, QueryMatcher matcher) {
+        return pool.withConnection(c -> CatalogFind.find(c, dialect, query, matcher));
     }
 
     @Override
@@ -275,7 +286,7 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
     public StorageStatistics statistics() {
         return pool.withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(size_bytes), 0),"
-                    + " COUNT(DISTINCT study_uid), COUNT(DISTINCT series_uid), COUNT(DISTINCT patient_id)"
+                    + " COUNT(DISTINCT study_uid), COUNT(DISTINCT series_uid), COUNT(DISTINCT COALESCE(PatientID, ''))"
                     + " FROM instances WHERE migration_state <> 'REMOVING'");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();

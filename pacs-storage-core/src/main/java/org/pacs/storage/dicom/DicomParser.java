@@ -189,7 +189,8 @@ final class DicomParser {
             }
         }
         if (vr == VR.OB || vr == VR.OW || vr == VR.UN || tag == Tag.PixelData) {
-            return DicomElement.ofFragments(tag, explicit && vr != VR.UN ? vr : VR.OB, readFragments(tag));
+            // Encapsulated Pixel Data is OB whatever the file claims (PS3.5 A.4); DCMTK reads it the same way.
+            return DicomElement.ofFragments(tag, VR.OB, readFragments(tag));
         }
         throw new DicomParseException("undefined length is not allowed for VR " + vr, start, tag);
     }

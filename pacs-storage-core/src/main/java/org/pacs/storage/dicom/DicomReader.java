@@ -21,6 +21,7 @@ import org.pacs.storage.StorageException;
  */
 public final class DicomReader {
 
+    private static final String STANDARD_SYNTAX_ROOT = "1.2.840.10008.1.2";
     private static final int FILE_BUFFER = 16 * 1024;
     private static final int STREAM_BUFFER = 64 * 1024;
 
@@ -97,8 +98,10 @@ public final class DicomReader {
         boolean marker = skipPreamble(in);
         DicomParser metaParser = new DicomParser(in, true, header);
         DicomDataset meta = metaParser.readMetaGroup();
-        String ts = meta.getUid(Tag.TransferSyntaxUID).orElse(null);
-        if (ts == null) {
+        String declared = meta.getUid(Tag.TransferSyntaxUID).orElse(null);
+        String ts = declared;
+        if (ts == null || !ts.startsWith(STANDARD_SYNTAX_ROOT)) {
+            // Missing, or private (vendor) syntaxes: how the bytes are encoded is read from the bytes themselves.
             ts = SyntaxDetector.detect(in, marker || !meta.isEmpty());
         }
         DicomInput data = in;
@@ -114,7 +117,7 @@ public final class DicomReader {
             data.bigEndian(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN.equals(ts));
             DicomParser parser = new DicomParser(data, !TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.equals(ts), header);
             DicomDataset dataset = parser.readDataset();
-            return new DicomFile(meta, dataset, ts, data.position());
+            return new DicomFile(meta, dataset, declared != null ? declared : ts, data.position());
         } finally {
             if (inflater != null) {
                 inflater.end();

@@ -83,7 +83,8 @@ final class SpecificCharacterSet {
             s = name == null || name.equals("US-ASCII") ? StandardCharsets.ISO_8859_1 : Charset.forName(name);
         } else {
             switch (first.replace("ISO 2022 ", "")) {
-                case "IR 13" -> { g0 = Codec.JIS_ROMAN; g1 = Codec.JIS_KATAKANA; }
+                // ISO_IR 13 without extensions: its 0x5C must still split values, so it is walked like IR 13.
+                case "IR 13", "ISO_IR 13" -> { g0 = Codec.JIS_ROMAN; g1 = Codec.JIS_KATAKANA; }
                 case "IR 87" -> g0 = Codec.JIS_X0208;
                 case "IR 159" -> g0 = Codec.JIS_X0212;
                 case "IR 149" -> g1 = Codec.KS_X1001;
@@ -107,8 +108,15 @@ final class SpecificCharacterSet {
         if (values.isEmpty() || values.size() == 1 && values.get(0).isBlank()) {
             return DEFAULT;
         }
-        boolean iso2022 = values.stream().anyMatch(v -> v.trim().toUpperCase(Locale.ROOT).startsWith("ISO 2022"));
-        return new SpecificCharacterSet(List.copyOf(values), iso2022);
+        List<String> terms = values.stream().map(SpecificCharacterSet::normalize).toList();
+        boolean iso2022 = terms.stream().anyMatch(v -> v.startsWith("ISO 2022")) || terms.get(0).equals("ISO_IR 13");
+        return new SpecificCharacterSet(terms, iso2022);
+    }
+
+    /** Tolerates the spellings seen in the wild: "ISO-IR 100", "ISO_IR100", "iso 2022 ir 87". */
+    static String normalize(String term) {
+        String t = term.trim().toUpperCase(Locale.ROOT).replace("ISO-IR", "ISO_IR").replace("ISO2022", "ISO 2022");
+        return t.replaceFirst("^ISO_IR(\\d)", "ISO_IR $1").replaceFirst("^ISO 2022 IR(\\d)", "ISO 2022 IR $1");
     }
 
     List<String> terms() {
@@ -234,6 +242,15 @@ final class SpecificCharacterSet {
         if (!iso2022 && terms.isEmpty()) {
             cs = StandardCharsets.US_ASCII;
         }
+        return encode(s, tag, cs);
+    }
+
+    /** Values of the non-text VRs (CS, UI, DA, ...): bytes as read back, never a silent '?'. */
+    static byte[] encodePlain(String s, int tag) {
+        return DEFAULT.encode(s, tag, StandardCharsets.ISO_8859_1);
+    }
+
+    private byte[] encode(String s, int tag, Charset cs) {
         CharsetEncoder enc = cs.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try {

@@ -91,7 +91,7 @@ final class ValueCodec {
     static byte[] encodeStrings(DicomElement e, SpecificCharacterSet cs) {
         String joined = String.join("\\", e.strings());
         byte[] raw = e.vr().isCharsetDependent() ? cs.encode(joined, e.tag())
-                : joined.getBytes(StandardCharsets.ISO_8859_1);
+                : SpecificCharacterSet.encodePlain(joined, e.tag());
         if ((raw.length & 1) == 0) {
             return raw;
         }

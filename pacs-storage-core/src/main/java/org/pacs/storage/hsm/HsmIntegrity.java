@@ -2,12 +2,8 @@ package org.pacs.storage.hsm;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.pacs.storage.IntegrityReport;
@@ -18,6 +14,7 @@ import org.pacs.storage.StoredInstance;
 import org.pacs.storage.catalog.CatalogEntry;
 import org.pacs.storage.catalog.InstanceCatalog;
 import org.pacs.storage.catalog.MigrationState;
+import org.pacs.storage.index.AbstractIndexedBackend;
 
 /**
  * Checks every catalogued instance against its tier (re-read and hashed; archived ones by the provider's
@@ -43,7 +40,7 @@ final class HsmIntegrity {
             StorageBackend b = tiers.backend(e.tier());
             try (InputStream in = b.open(uid)) {
                 checked++;
-                if (!sha256(in).equals(e.instance().sha256())) {
+                if (!AbstractIndexedBackend.sha256(in).equals(e.instance().sha256())) {
                     corrupt.add(uid);
                 }
             } catch (StorageException ex) {
@@ -89,17 +86,5 @@ final class HsmIntegrity {
             }
         }
         return out;
-    }
-
-    static String sha256(InputStream in) throws IOException {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (DigestInputStream d = new DigestInputStream(in, md)) {
-                d.transferTo(java.io.OutputStream.nullOutputStream());
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
     }
 }

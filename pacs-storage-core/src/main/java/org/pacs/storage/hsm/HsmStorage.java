@@ -2,6 +2,7 @@ package org.pacs.storage.hsm;
 
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -15,12 +16,13 @@ import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StorageStatistics;
 import org.pacs.storage.StoredInstance;
-import org.pacs.storage.catalog.CatalogColumn;
+import org.pacs.storage.catalog.CatalogAttributes;
 import org.pacs.storage.catalog.CatalogEntry;
 import org.pacs.storage.catalog.InstanceCatalog;
 import org.pacs.storage.catalog.MigrationState;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.DicomReader;
+import org.pacs.storage.query.QueryMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +107,7 @@ public final class HsmStorage implements StorageBackend {
     @Override
     public StoredInstance store(DicomDataset dataset) {
         StoredInstance s = hot().store(dataset);
-        return catalogue(s, CatalogEntry.attributesOf(dataset));
+        return catalogue(s, CatalogAttributes.of(dataset));
     }
 
     @Override
@@ -125,58 +127,43 @@ public final class HsmStorage implements StorageBackend {
         return tiers.backend(StorageTier.HOT);
     }
 
-    private StoredInstance catalogue(StoredInstance s, Map<CatalogColumn, String> knownAttributes) {
-        SopInstanceUid uid = s.sopInstanceUid();
-        Map<CatalogColumn, String> attrs = knownAttributes != null ? knownAttributes : headerAttributes(uid);
+    private StoredInstance catalogue(StoredInstance stored, Map<Integer, String> knownAttributes) {
+        SopInstanceUid uid = stored.sopInstanceUid();
+        // the catalog's clock (injectable, millisecond precision) dates the instance for the tier policy
+        StoredInstance s = new StoredInstance(uid, stored.studyInstanceUid(), stored.seriesInstanceUid(),
+                stored.sopClassUid(), stored.transferSyntaxUid(), stored.sizeBytes(), stored.sha256(),
+                config.clock().instant().truncatedTo(ChronoUnit.MILLIS));
+        Map<Integer, String> attrs = knownAttributes != null ? knownAttributes : headerAttributes(uid);
+        CatalogEntry fresh = CatalogEntry.stored(s, attrs, StorageTier.HOT, tiers.location(StorageTier.HOT));
         ReentrantLock lock = locks.lockFor(uid);
         lock.lock();
         try {
-            if (catalog.insert(CatalogEntry.stored(s, attrs, StorageTier.HOT, tiers.location(StorageTier.HOT)))) {
+            if (catalog.insert(fresh)) {
                 return s;
             }
             CatalogEntry existing = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
-            if (existing.tier() != StorageTier.HOT) {
-                discardStrayHotCopy(existing);
+            boolean identical = existing.instance().sha256().equals(s.sha256());
+            if (existing.tier() == StorageTier.HOT || tiers.inPlace(StorageTier.HOT, existing.tier())) {
+                // the hot backend saw the duplicate itself and applied its policy; follow what it kept
+                if (identical || catalog.replace(fresh)) {
+                    return identical ? existing.instance() : s;
+                }
+                throw busy(uid);
             }
-            if (!existing.instance().sha256().equals(s.sha256())) {
-                throw new StorageException(StorageException.Reason.ALREADY_EXISTS, "Instance " + uid
-                        + " is stored already with different content (SHA-256 " + existing.instance().sha256()
-                        + "); give the new object a new SOP Instance UID or remove the old one first.");
-            }
-            return existing.instance();
+            return new HsmDuplicates(catalog, tiers, config, migrator::lease).colderDuplicate(existing, fresh);
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * A duplicate stored while the catalogued copy lives in a colder tier left a copy in hot that the catalog
-     * does not name. It is removed unless a move into hot is in flight (which will account for it) or another
-     * node holds the claim (then the next reconciliation sees it).
-     */
-    private void discardStrayHotCopy(CatalogEntry existing) {
-        SopInstanceUid uid = existing.instance().sopInstanceUid();
-        if (existing.migrationState() != MigrationState.NONE || !catalog.claim(uid, config.nodeId(),
-                config.clock().instant(), migrator.lease())) {
-            return;
-        }
-        try {
-            CatalogEntry now = catalog.get(uid).orElse(null);
-            if (now != null && now.tier() != StorageTier.HOT && now.migrationState() == MigrationState.NONE) {
-                tiers.backend(StorageTier.HOT).remove(uid);
-            }
-        } catch (StorageException e) {
-            if (e.reason() != StorageException.Reason.NOT_FOUND) {
-                LOG.warn("Could not remove the duplicate hot copy of {}: {}", uid, e.getMessage());
-            }
-        } finally {
-            catalog.release(uid, config.nodeId());
-        }
+    private static StorageException busy(SopInstanceUid uid) {
+        return new StorageException(StorageException.Reason.UNAVAILABLE, "Instance " + uid + " is being moved"
+                + " between tiers; store it again once the move is done.");
     }
 
-    private Map<CatalogColumn, String> headerAttributes(SopInstanceUid uid) {
+    private Map<Integer, String> headerAttributes(SopInstanceUid uid) {
         try (InputStream in = tiers.backend(StorageTier.HOT).open(uid)) {
-            return CatalogEntry.attributesOf(DicomReader.readHeader(in).dataset());
+            return CatalogAttributes.of(DicomReader.readHeader(in).dataset());
         } catch (Exception e) {
             // the hot backend accepted the file, so its UIDs are known; only the optional query keys are lost
             LOG.warn("Could not read the header of {} for the catalog; it is findable by UID only: {}", uid,
@@ -223,7 +210,7 @@ public final class HsmStorage implements StorageBackend {
                 last = ex;
             }
         }
-        throw new StorageException(StorageException.Reason.CORRUPT, "Instance " + uid + " is catalogued but its"
+        throw new StorageException(StorageException.Reason.NOT_FOUND, "Instance " + uid + " is catalogued but its"
                 + " tier has no copy; run verify-integrity and restore it from a backup.", last);
     }
 
@@ -244,7 +231,7 @@ public final class HsmStorage implements StorageBackend {
     @Override
     public List<DicomDataset> find(DicomDataset query) {
         ensureOpen();
-        return catalog.find(query);
+        return catalog.find(query, QueryMatcher.DEFAULT);
     }
 
     @Override

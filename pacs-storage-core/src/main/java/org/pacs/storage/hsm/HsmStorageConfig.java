@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import org.pacs.storage.ArchivalBackend.RestorePriority;
+import org.pacs.storage.DuplicatePolicy;
 import org.pacs.storage.StorageException;
 
 /**
@@ -27,11 +28,14 @@ import org.pacs.storage.StorageException;
  * @param accessFlushInterval  pending access times are flushed at least this often (and at close)
  * @param restoreDays          days a restored archive copy stays readable
  * @param restorePriority      restore speed asked of the provider
+ * @param duplicatePolicy      what storing a UID the catalog knows does (default: identical ignored, different
+ *                             rejected); give the hot backend the same policy
  */
 public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boolean verifyAfterMigration,
                                boolean deleteAfterMigration, Map<StorageTier, String> inPlaceClasses, Clock clock,
                                String nodeId, Duration claimLease, int accessFlushThreshold,
-                               Duration accessFlushInterval, int restoreDays, RestorePriority restorePriority) {
+                               Duration accessFlushInterval, int restoreDays, RestorePriority restorePriority,
+                               DuplicatePolicy duplicatePolicy) {
 
     public HsmStorageConfig {
         Objects.requireNonNull(policy, "policy");
@@ -55,12 +59,13 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
             throw StorageException.invalidInput("restore_days must be > 0, got " + restoreDays + ".");
         }
         Objects.requireNonNull(restorePriority, "restorePriority");
+        duplicatePolicy = duplicatePolicy == null ? DuplicatePolicy.IGNORE_IDENTICAL_REJECT_DIFFERENT : duplicatePolicy;
     }
 
     /** The spec's defaults; node id from the host name. */
     public static HsmStorageConfig defaults() {
         return new HsmStorageConfig(TierPolicy.DEFAULT, true, true, true, Map.of(), Clock.systemUTC(), hostName(),
-                Duration.ofMinutes(15), 1000, Duration.ofSeconds(10), 7, RestorePriority.STANDARD);
+                Duration.ofMinutes(15), 1000, Duration.ofSeconds(10), 7, RestorePriority.STANDARD, DuplicatePolicy.IGNORE_IDENTICAL_REJECT_DIFFERENT);
     }
 
     private static String hostName() {
@@ -73,22 +78,22 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
 
     public HsmStorageConfig withPolicy(TierPolicy v) {
         return new HsmStorageConfig(v, trackAccessTime, verifyAfterMigration, deleteAfterMigration, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy);
     }
 
     public HsmStorageConfig withTrackAccessTime(boolean v) {
         return new HsmStorageConfig(policy, v, verifyAfterMigration, deleteAfterMigration, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy);
     }
 
     public HsmStorageConfig withVerifyAfterMigration(boolean v) {
         return new HsmStorageConfig(policy, trackAccessTime, v, deleteAfterMigration, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy);
     }
 
     public HsmStorageConfig withDeleteAfterMigration(boolean v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, v, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy);
     }
 
     /** Moving into {@code tier} changes the provider class to {@code storageClass} in place where possible. */
@@ -97,34 +102,40 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
         m.putAll(inPlaceClasses);
         m.put(tier, storageClass);
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration, m,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy);
     }
 
     public HsmStorageConfig withClock(Clock v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, v, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority);
+                restorePriority, duplicatePolicy);
     }
 
     public HsmStorageConfig withNodeId(String v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, clock, v, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority);
+                restorePriority, duplicatePolicy);
     }
 
     public HsmStorageConfig withClaimLease(Duration v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, clock, nodeId, v, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority);
+                restorePriority, duplicatePolicy);
     }
 
     public HsmStorageConfig withAccessFlush(int threshold, Duration interval) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
-                inPlaceClasses, clock, nodeId, claimLease, threshold, interval, restoreDays, restorePriority);
+                inPlaceClasses, clock, nodeId, claimLease, threshold, interval, restoreDays, restorePriority, duplicatePolicy);
     }
 
     public HsmStorageConfig withRestore(int days, RestorePriority priority) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
-                inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, days, priority);
+                inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, days, priority, duplicatePolicy);
+    }
+
+    public HsmStorageConfig withDuplicatePolicy(DuplicatePolicy v) {
+        return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
+                inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
+                restorePriority, v);
     }
 }

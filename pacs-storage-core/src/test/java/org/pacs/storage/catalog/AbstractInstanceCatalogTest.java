@@ -20,12 +20,15 @@ import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.Tag;
 import org.pacs.storage.dicom.VR;
+import org.pacs.storage.query.QueryMatcher;
 import org.pacs.storage.hsm.StorageTier;
 
 /** The catalog contract, run against real SQLite and real PostgreSQL. */
 abstract class AbstractInstanceCatalogTest {
 
     static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+
+    static final QueryMatcher QM = QueryMatcher.DEFAULT;
 
     protected InstanceCatalog catalog;
 
@@ -69,15 +72,16 @@ abstract class AbstractInstanceCatalogTest {
                 entry("3.1.1", "3.1", "3.1.5", "x' OR '1'='1", "O'BRIEN^[X]", 10, T0)));
         assertThat(uids(find(Tag.PatientID, "P1"))).containsExactly("1.1.1", "1.1.2", "1.1.3");
         assertThat(uids(find(Tag.StudyInstanceUID, "2.1"))).containsExactly("2.1.1");
-        assertThat(uids(find(Tag.StudyInstanceUID, "2.1\\3.1"))).containsExactly("2.1.1", "3.1.1");
-        assertThat(uids(catalog.find(new DicomDataset().setString(Tag.StudyInstanceUID, "2.1", "3.1"))))
+        assertThat(uids(catalog.find(new DicomDataset().setString(Tag.StudyInstanceUID, "2.1", "3.1"), QM)))
                 .containsExactly("2.1.1", "3.1.1");
         // '%' in a value is literal; '?' and '*' are DICOM wildcards
         assertThat(uids(find(Tag.PatientID, "P2%"))).containsExactly("2.1.1");
         assertThat(uids(find(Tag.PatientID, "P_"))).isEmpty();
         assertThat(uids(find(Tag.PatientID, "P?"))).containsExactly("1.1.1", "1.1.2", "1.1.3");
         assertThat(uids(find(Tag.PatientID, "p1"))).as("case-sensitive").isEmpty();
-        assertThat(uids(find(Tag.PatientName, "doe*"))).as("PN ignores case").hasSize(3);
+        assertThat(uids(find(Tag.PatientName, "doe*"))).as("PN case-sensitive by default").isEmpty();
+        assertThat(uids(new QueryMatcher(true), Tag.PatientName, "doe*")).as("PN ignoring case").hasSize(3);
+        assertThat(uids(find(Tag.PatientName, "DOE*"))).hasSize(3);
         assertThat(uids(find(Tag.PatientName, "O'BRIEN^[X]"))).containsExactly("3.1.1");
         assertThat(uids(find(Tag.PatientID, "x' OR '1'='1"))).containsExactly("3.1.1");
         assertThat(uids(find(Tag.StudyDate, "20240101-20240131"))).hasSize(5);
@@ -86,7 +90,7 @@ abstract class AbstractInstanceCatalogTest {
         DicomDataset study = new DicomDataset().setString(Tag.QueryRetrieveLevel, "STUDY")
                 .setString(Tag.PatientID, "P1").set(Tag.NumberOfStudyRelatedInstances, VR.IS)
                 .set(Tag.NumberOfStudyRelatedSeries, VR.IS);
-        List<DicomDataset> studies = catalog.find(study);
+        List<DicomDataset> studies = catalog.find(study, QM);
         assertThat(studies).hasSize(1);
         assertThat(studies.get(0).getString(Tag.StudyInstanceUID)).contains("1.1");
         assertThat(studies.get(0).getString(Tag.NumberOfStudyRelatedInstances)).contains("3");
@@ -95,12 +99,16 @@ abstract class AbstractInstanceCatalogTest {
 
         DicomDataset series = new DicomDataset().setString(Tag.QueryRetrieveLevel, "SERIES")
                 .setString(Tag.StudyInstanceUID, "1.1").setString(Tag.Modality, "");
-        assertThat(catalog.find(series)).extracting(d -> d.getString(Tag.SeriesInstanceUID).orElseThrow())
+        assertThat(catalog.find(series, QM)).extracting(d -> d.getString(Tag.SeriesInstanceUID).orElseThrow())
                 .containsExactly("1.1.5", "1.1.6");
     }
 
+    private List<String> uids(QueryMatcher m, int tag, String value) {
+        return uids(catalog.find(new DicomDataset().setString(tag, value), m));
+    }
+
     private List<DicomDataset> find(int tag, String value) {
-        return catalog.find(new DicomDataset().setString(tag, value));
+        return catalog.find(new DicomDataset().setString(tag, value), QM);
     }
 
     private static List<String> uids(List<DicomDataset> results) {

@@ -1,10 +1,11 @@
 package org.pacs.storage.catalog;
 
 import java.time.Instant;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StoredInstance;
+import org.pacs.storage.dicom.Tag;
 import org.pacs.storage.hsm.StorageTier;
 
 /** Builds catalog rows for tests; the sha is derived from the UID so each row is distinct. */
@@ -15,15 +16,15 @@ final class CatalogTestData {
 
     static CatalogEntry entry(String uid, String study, String series, String patientId, String patientName,
                               long size, Instant storedAt) {
-        Map<CatalogColumn, String> a = new EnumMap<>(CatalogColumn.class);
+        Map<Integer, String> a = new HashMap<>();
         if (patientId != null) {
-            a.put(CatalogColumn.PATIENT_ID, patientId);
+            a.put(Tag.PatientID, patientId);
         }
         if (patientName != null) {
-            a.put(CatalogColumn.PATIENT_NAME, patientName);
+            a.put(Tag.PatientName, patientName);
         }
-        a.put(CatalogColumn.MODALITY, "CT");
-        a.put(CatalogColumn.STUDY_DATE, "20240115");
+        a.put(Tag.Modality, "CT");
+        a.put(Tag.StudyDate, "20240115");
         String sha = String.format("%064x", new java.math.BigInteger(1, uid.getBytes()).mod(
                 java.math.BigInteger.TWO.pow(250)));
         StoredInstance s = new StoredInstance(SopInstanceUid.of(uid), study, series, "1.2.840.10008.5.1.4.1.1.2",

@@ -39,4 +39,10 @@ class SqliteInstanceCatalogTest extends AbstractInstanceCatalogTest {
             }
         }
     }
+
+    @Test
+    void everySharedIndexedAttributeHasAColumn() {
+        // a new attribute in IndexedAttributes needs a new CatalogSchema step adding its column
+        assertThat(CatalogAttributes.missingColumns()).isEmpty();
+    }
 }

@@ -17,10 +17,16 @@ import java.util.regex.Pattern;
 final class Dcmdump {
 
     private static final Pattern LINE = Pattern.compile("^\\(([0-9a-f]{4}),([0-9a-f]{4})\\) (\\S\\S) (.*?)\\s+#\\s*\\d+,");
+    private static final Pattern PIXEL = Pattern.compile("^\\(7fe0,0010\\) (\\S\\S) (.*)#\\s*(\\d+|u/l),");
+    private static final Pattern FRAGMENT = Pattern.compile("^  \\(fffe,e000\\) pi .*#\\s*(\\d+), 1 Item");
     private static final Pattern SYNTAX = Pattern.compile("^# Used TransferSyntax: (.*)$");
 
-    /** What dcmdump printed: top-level values by tag ("" for no value), the data set's transfer syntax name. */
-    record Dump(boolean ok, boolean utf8, Map<Integer, String> values, String datasetSyntax, String output) {
+    /**
+     * What dcmdump printed: top-level values by tag ("" for no value), the data set's transfer syntax name, and the
+     * top-level Pixel Data's VR and value length, or its fragment lengths when encapsulated (else empty).
+     */
+    record Dump(boolean ok, boolean utf8, Map<Integer, String> values, String datasetSyntax, String pixelVr,
+                long pixelLength, List<Long> fragmentLengths) {
     }
 
     private Dcmdump() {
@@ -86,7 +92,7 @@ final class Dcmdump {
                 result.put(f, parse(section.substring(nl + 1), !failed, utf8));
             }
             for (Path f : files) {
-                result.putIfAbsent(f, new Dump(false, utf8, Map.of(), null, ""));
+                result.putIfAbsent(f, new Dump(false, utf8, Map.of(), null, null, -1, List.of()));
             }
             return result;
         } finally {
@@ -97,10 +103,27 @@ final class Dcmdump {
     private static Dump parse(String text, boolean ok, boolean utf8) {
         Map<Integer, String> values = new HashMap<>();
         String syntax = null;
+        String pixelVr = null;
+        long pixelLength = -1;
+        List<Long> fragments = new ArrayList<>();
+        boolean inPixelSequence = false;
         for (String line : text.split("\n")) {
             Matcher s = SYNTAX.matcher(line);
             if (s.matches()) {
                 syntax = s.group(1).trim();
+            }
+            Matcher px = PIXEL.matcher(line);
+            if (pixelVr == null && px.find()) {
+                pixelVr = px.group(1);
+                inPixelSequence = px.group(3).equals("u/l");
+                pixelLength = inPixelSequence ? -1 : Long.parseLong(px.group(3));
+            } else if (inPixelSequence) {
+                Matcher fr = FRAGMENT.matcher(line);
+                if (fr.find()) {
+                    fragments.add(Long.parseLong(fr.group(1)));
+                } else if (!line.startsWith("  ")) {
+                    inPixelSequence = false;
+                }
             }
             Matcher m = LINE.matcher(line);
             if (m.find()) {
@@ -108,7 +131,7 @@ final class Dcmdump {
                 values.putIfAbsent(tag, value(m.group(4)));
             }
         }
-        return new Dump(ok, utf8, values, syntax, text);
+        return new Dump(ok, utf8, values, syntax, pixelVr, pixelLength, fragments);
     }
 
     private static String value(String printed) {

@@ -80,8 +80,26 @@ class DicomConformanceTest {
             Dcmdump.syntaxUid(dump.datasetSyntax()).ifPresent(uid -> assertThat(full.transferSyntaxUid())
                     .as("detected syntax").isEqualTo(uid));
         }
+        checkPixelData(full, dump);
         assertThat(header.dataset().contains(Tag.PixelData)).isFalse();
         assertThat(header.headerLength()).isLessThanOrEqualTo(full.headerLength());
+    }
+
+    /** Native Pixel Data has dcmdump's length; encapsulated Pixel Data has its fragments, offset table first. */
+    private static void checkPixelData(DicomFile full, Dcmdump.Dump dump) {
+        if (dump.pixelVr() == null) {
+            assertThat(full.dataset().contains(Tag.PixelData)).isFalse();
+            return;
+        }
+        DicomElement pixels = full.dataset().get(Tag.PixelData).orElseThrow();
+        assertThat(pixels.vr().name()).as("Pixel Data VR, %s", full.transferSyntaxUid()).isEqualTo(dump.pixelVr());
+        if (dump.pixelLength() >= 0) {
+            assertThat(pixels.isEncapsulated()).isFalse();
+            assertThat((long) pixels.bytes().length).as("Pixel Data length").isEqualTo(dump.pixelLength());
+        } else {
+            assertThat(pixels.fragments()).as("fragments").extracting(f -> (long) f.length)
+                    .containsExactlyElementsOf(dump.fragmentLengths());
+        }
     }
 
     private static String value(DicomFile f, int tag) {

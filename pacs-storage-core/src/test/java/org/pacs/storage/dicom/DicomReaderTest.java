@@ -11,7 +11,9 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +84,63 @@ class DicomReaderTest {
         DicomFile f = DicomReader.read(new ByteArrayInputStream(
                 DicomWriter.toBytes(Samples.ct(), TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN)));
         assertThat(DicomReader.requireSopInstanceUid(f).value()).isEqualTo("1.2.3.4.5.6.7");
+    }
+
+    @Test
+    void detectsSyntaxWithoutPreambleOrMetaGroup() {
+        byte[] explicit = DicomWriter.toBytes(Samples.ct(), TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        byte[] implicit = DicomWriter.toBytes(Samples.ct(), TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
+
+        DicomFile noPreamble = DicomReader.read(new ByteArrayInputStream(Arrays.copyOfRange(explicit, 128,
+                explicit.length)));
+        assertThat(noPreamble.dataset()).isEqualTo(Samples.ct());
+        assertThat(noPreamble.fileMeta().getUid(Tag.TransferSyntaxUID)).contains(
+                TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+
+        for (byte[] file : List.of(explicit, implicit)) {
+            byte[] bare = Arrays.copyOfRange(file, metaEnd(file), file.length);
+            DicomFile f = DicomReader.read(new ByteArrayInputStream(bare));
+            assertThat(f.fileMeta().isEmpty()).isTrue();
+            assertThat(f.transferSyntaxUid()).isEqualTo(file == explicit ? TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN
+                    : TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
+            assertThat(f.dataset()).isEqualTo(Samples.ct());
+        }
+    }
+
+    @Test
+    void privateTransferSyntaxIsDetectedFromTheBytesAndReportedAsDeclared() {
+        byte[] implicit = DicomWriter.toBytes(Samples.ct(), TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
+        String vendor = "1.2.840.113619.52"; // same length as "1.2.840.10008.1.2": patched in place
+        byte[] ts = TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = 132; i + ts.length <= implicit.length; i++) {
+            if (Arrays.equals(implicit, i, i + ts.length, ts, 0, ts.length)) {
+                System.arraycopy(vendor.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, implicit, i,
+                        ts.length);
+                break;
+            }
+        }
+        DicomFile f = DicomReader.read(new ByteArrayInputStream(implicit));
+        assertThat(f.transferSyntaxUid()).isEqualTo(vendor);
+        assertThat(f.dataset()).isEqualTo(Samples.ct());
+    }
+
+    @Test
+    void bigEndianValuesReadAsTheirLittleEndianTwin() {
+        Path le = Samples.PYDICOM_DATA.resolve("test_files/MR_small.dcm");
+        Path be = Samples.PYDICOM_DATA.resolve("test_files/MR_small_bigendian.dcm");
+        Assumptions.assumeTrue(Files.isRegularFile(le) && Files.isRegularFile(be), "pydicom samples not installed");
+        DicomFile little = DicomReader.read(le);
+        DicomFile big = DicomReader.read(be);
+        assertThat(big.transferSyntaxUid()).isEqualTo(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN);
+        assertThat(big.dataset().getInt(Tag.Rows)).isEqualTo(little.dataset().getInt(Tag.Rows)).hasValue(64);
+        // Every binary value, Pixel Data included, is byte-swapped into the model's little-endian form.
+        // MR_small.dcm alone ends in Data Set Trailing Padding (FFFC,FFFC).
+        assertThat(big.dataset()).isEqualTo(little.dataset().copy().remove(0xFFFCFFFC));
+    }
+
+    private static int metaEnd(byte[] file) {
+        int groupLength = (file[140] & 0xFF) | (file[141] & 0xFF) << 8 | (file[142] & 0xFF) << 16;
+        return 144 + groupLength;
     }
 
     private static final class CountingStream extends FilterInputStream {

@@ -74,6 +74,8 @@ class SpecificCharacterSetTest {
             ISO_IR 203 | A4       | €
             ISO_IR 166 | A1       | ก
             ISO_IR 13  | B1       | ｱ
+            ISO-IR 100 | C9       | É
+            ISO_IR100  | C9       | É
             ISO_IR 192 | E282AC   | €
             GB18030    | 8130D330 | ђ
             GB18030    | 9439FC36 | 😀
@@ -111,6 +113,13 @@ class SpecificCharacterSetTest {
         byte[] value = (found + "\\A").getBytes(Charset.forName("GBK"));
         DicomDataset ds = readWith(List.of("GBK"), 0x00101001, VR.PN, value);
         assertThat(ds.getStrings(0x00101001)).containsExactly(String.valueOf(found), "A");
+    }
+
+    @Test
+    void isoIr13SplitsValuesOnItsBackslashByte() {
+        byte[] value = {(byte) 0xB1, '\\', 'A'};
+        DicomDataset ds = readWith(List.of("ISO_IR 13"), 0x00101001, VR.PN, value);
+        assertThat(ds.getStrings(0x00101001)).containsExactly("ｱ", "A");
     }
 
     @Test
