@@ -64,6 +64,7 @@ public final class AzureBench {
         try (AzuriteServer azurite = AzuriteServer.start()) {
             System.out.printf(Locale.ROOT, "AzureBench: Azurite at %s, %d threads, %d cores%n", azurite.blobEndpoint(),
                     threads, Runtime.getRuntime().availableProcessors());
+            progress("generating instances");
             InstanceSet small = generate(work.resolve("small"), smallCount, 64 * 1024, 1);
             InstanceSet large = generate(work.resolve("large"), largeCount, largeMiB << 20, 2);
             AzureStorageConfig base = AzureStorageConfig.builder(PLAIN, azurite.connectionString())
@@ -90,6 +91,7 @@ public final class AzureBench {
     }
 
     private static Figure runStorage(AzureStorageConfig config, Path work, InstanceSet set, int threads) throws Exception {
+        progress(config.containerName());
         try (AzureBlobStorage s = new AzureBlobStorage(config, new InstanceSpooler(work.resolve("spool")))) {
             double store = timed(set, threads, i -> s.store(set.files().get(i)));
             double retrieve = timed(set, threads, i -> {
@@ -103,6 +105,7 @@ public final class AzureBench {
 
     /** The baseline: the SDK's own file upload and blob stream, tuned like the backend, nothing else. */
     private static Figure runPlain(AzureStorageConfig config, InstanceSet set, int threads) throws Exception {
+        progress(config.containerName());
         BlobContainerClient container = new BlobServiceClientBuilder().connectionString(config.connectionString())
                 .buildClient().getBlobContainerClient(config.containerName());
         container.createIfNotExists();
@@ -117,6 +120,11 @@ public final class AzureBench {
             }
         });
         return new Figure(store, retrieve);
+    }
+
+    /** Long runs on a busy machine: say which phase is running. */
+    private static void progress(String phase) {
+        System.out.printf(Locale.ROOT, "%s %s%n", java.time.LocalTime.now().withNano(0), phase);
     }
 
     private static String name(String[] u) {
