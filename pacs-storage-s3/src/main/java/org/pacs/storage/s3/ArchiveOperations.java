@@ -66,6 +66,16 @@ final class ArchiveOperations {
         }
         try {
             s3.copyObject(req.build());
+        } catch (S3Exception e) {
+            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+            if (e.statusCode() == 400 && "InvalidRequest".equals(code)) {
+                // AWS changes the class of a copy onto itself; some S3-compatible servers refuse any self-copy
+                throw new StorageException(StorageException.Reason.UNSUPPORTED, "The server at "
+                        + config.endpointDisplay() + " refused to copy " + errors.location(key) + " onto itself to"
+                        + " change its storage class to " + storageClass + " (HTTP 400 InvalidRequest); it cannot"
+                        + " change classes in place. Use the provider's lifecycle rules instead.", e);
+            }
+            throw errors.map("CopyObject (storage class " + storageClass + ")", key, e);
         } catch (SdkException e) {
             throw errors.map("CopyObject (storage class " + storageClass + ")", key, e);
         }

@@ -89,13 +89,13 @@ final class S3Errors {
             return new StorageException(Reason.CORRUPT, where + " failed" + said + ": the bytes changed in transit"
                     + " (checksum mismatch). Retry; if it repeats, check proxies between here and the server.", e);
         }
-        if (status >= 500) {
-            return StorageException.unavailable(where + " failed on the server" + said + " after the SDK's retries;"
-                    + " check the server's health and retry later.", e);
-        }
         if ("NotImplemented".equals(code) || status == 501) {
             return new StorageException(Reason.UNSUPPORTED, where + " is not supported by this server" + said
                     + "; use an S3 service that implements it.", e);
+        }
+        if (status >= 500) {
+            return StorageException.unavailable(where + " failed on the server" + said + " after the SDK's retries;"
+                    + " check the server's health and retry later.", e);
         }
         return StorageException.internal(where + " failed" + said + ": " + e.awsErrorDetails().errorMessage(), e);
     }
