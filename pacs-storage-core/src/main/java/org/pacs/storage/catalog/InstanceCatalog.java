@@ -67,6 +67,9 @@ public interface InstanceCatalog extends AutoCloseable {
     /** Claims one row when unclaimed, already ours, or its lease expired before {@code now}. */
     boolean claim(SopInstanceUid uid, String owner, Instant now, Instant leaseUntil);
 
+    /** Drops every claim {@code owner} holds on rows with no migration in flight (a restarted node's). */
+    int releaseAll(String owner);
+
     /** Drops {@code owner}'s claim; no-op when someone else holds it. */
     void release(SopInstanceUid uid, String owner);
 

@@ -218,6 +218,17 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
     }
 
     @Override
+    public int releaseAll(String owner) {
+        return pool.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET claim_owner = NULL,"
+                    + " lease_expiry = NULL WHERE claim_owner = ? AND migration_state = 'NONE'")) {
+                ps.setString(1, owner);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
     public void release(SopInstanceUid uid, String owner) {
         update("UPDATE instances SET claim_owner = NULL, lease_expiry = NULL WHERE sop_instance_uid = ?"
                 + " AND claim_owner = ?", uid.value(), owner);

@@ -203,8 +203,8 @@ final class DicomParser {
         List<DicomDataset> items = new ArrayList<>();
         while (true) {
             if (end >= 0 && (in.position() >= end || in.atEnd())) {
-                // An item overrunning its sequence's length is tolerated (DCMTK does too): the item's own length
-                // was checked against the data, and re-synchronising on it is what real DICOMDIRs need.
+                // An item overrunning its sequence's length, or a defined length cut at end of data between two
+                // items, is tolerated as DCMTK does: DICOMDIRs edited without fixing lengths read that way.
                 return items;
             }
             long itemStart = in.position();

@@ -4,7 +4,6 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 
 import org.pacs.storage.StorageException;
 
@@ -13,6 +12,9 @@ import org.pacs.storage.StorageException;
  * Class/Instance UID, Transfer Syntax, Implementation Class UID and Version Name), then the dataset.
  * <p>Only for datasets built in memory: stored instances keep the bytes they arrived with and are never
  * re-encoded. Group 0002 elements of the dataset other than the ones built here (e.g. Source AE Title) are kept.
+ * <p>Reading back gives an equal dataset. In Implicit VR the VR is not written, so elements whose tag
+ * {@link DicomDictionary} does not know come back as UN bytes; sequences always come back as sequences because
+ * they are written with undefined length. A single empty string value and no value are the same (zero length).
  */
 public final class DicomWriter {
 
@@ -54,9 +56,6 @@ public final class DicomWriter {
             new DicomOutput(buffered, explicit).writeDataset(dataset.withoutGroup(0x0002), SpecificCharacterSet.DEFAULT);
             buffered.flush();
         } catch (IOException e) {
-            throw new StorageException(StorageException.Reason.UNAVAILABLE,
-                    "Could not write the DICOM file (" + e.getMessage() + "); check the target and retry.", e);
-        } catch (UncheckedIOException e) {
             throw new StorageException(StorageException.Reason.UNAVAILABLE,
                     "Could not write the DICOM file (" + e.getMessage() + "); check the target and retry.", e);
         }

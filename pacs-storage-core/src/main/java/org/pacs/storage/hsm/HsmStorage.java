@@ -78,6 +78,8 @@ public final class HsmStorage implements StorageBackend {
                 config.accessFlushInterval());
         this.cycles = new HsmCycles(catalog, tiers, config, this::migrate, access::flush);
         migrator.recovery().recoverUnfinished(config.nodeId(), locks);
+        // claims this node held before a restart (selected, never started) are free again
+        catalog.releaseAll(config.nodeId());
     }
 
     private static Map<StorageTier, StorageBackend> tierMap(StorageBackend hot, StorageBackend warm,

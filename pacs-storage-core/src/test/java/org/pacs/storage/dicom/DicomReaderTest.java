@@ -64,6 +64,28 @@ class DicomReaderTest {
     }
 
     @Test
+    void aForkedJvmWith32MbOfHeapIndexesATwoGigabyteInstance() throws Exception {
+        DicomDataset ds = Samples.ct().remove(Tag.PixelData);
+        byte[] head = DicomWriter.toBytes(ds, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        Path big = tmp.resolve("big-forked.dcm");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.write(head);
+            f.write(new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'W', 0, 0, 0, 0, 0, (byte) 0x80});
+            f.setLength(f.getFilePointer() + (2L << 30));
+        }
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "-Xmx32m", "-cp", System.getProperty("java.class.path"),
+                HeaderProbe.class.getName(), big.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        String[] f = out.split(" ");
+        assertThat(f[0]).isEqualTo("1.2.3.4.5.6.7");
+        assertThat(Long.parseLong(f[1])).isEqualTo(head.length);
+        assertThat(Long.parseLong(f[2])).isLessThanOrEqualTo(64L << 20);
+    }
+
+    @Test
     void fullReadKeepsPixelDataAndReportsTheEnd() {
         byte[] bytes = DicomWriter.toBytes(Samples.ct(), TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
         DicomFile f = DicomReader.read(new ByteArrayInputStream(bytes));
