@@ -1,8 +1,11 @@
 package org.pacs.storage.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.pacs.storage.ArchivalBackend;
@@ -10,40 +13,87 @@ import org.pacs.storage.RestoreStatus;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
-import org.pacs.storage.StorageStatistics;
+import org.pacs.storage.catalog.InstanceCatalog;
+import org.pacs.storage.catalog.JdbcInstanceCatalog;
 import org.pacs.storage.cli.config.CliConfig;
+import org.pacs.storage.cli.config.ConfigValue;
+import org.pacs.storage.cli.config.Section;
 import org.pacs.storage.cli.config.TierConfig;
+import org.pacs.storage.hsm.HsmStatistics;
+import org.pacs.storage.hsm.HsmStorage;
+import org.pacs.storage.hsm.HsmStorageConfig;
+import org.pacs.storage.hsm.MigrationResult;
+import org.pacs.storage.hsm.StorageTier;
+import org.pacs.storage.hsm.TierPolicy;
 
 /**
- * The archive a command works on: the tier backends built through their providers, and the storage every
- * instance command goes through. Closing it closes everything it opened, in reverse order.
+ * The archive a command works on: the tier backends built through their providers, the catalog, and the
+ * {@link HsmStorage} every instance command goes through. Closing it closes everything it opened.
  */
 public final class Archive implements AutoCloseable {
 
+    private static final int POSTGRES_POOL = 8;
+
     private final CliConfig config;
     private final Map<String, StorageBackend> tiers;
+    private final HsmStorage hsm;
     private final List<AutoCloseable> opened;
 
-    private Archive(CliConfig config, Map<String, StorageBackend> tiers, List<AutoCloseable> opened) {
+    private Archive(CliConfig config, Map<String, StorageBackend> tiers, HsmStorage hsm, List<AutoCloseable> opened) {
         this.config = config;
         this.tiers = tiers;
+        this.hsm = hsm;
         this.opened = opened;
     }
 
     public static Archive open(CliConfig config) {
         Map<String, StorageBackend> tiers = new LinkedHashMap<>();
+        Map<StorageTier, StorageBackend> byTier = new EnumMap<>(StorageTier.class);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             for (TierConfig t : config.tiers().values()) {
                 StorageBackend b = t.create();
                 opened.add(b);
                 tiers.put(t.tier(), b);
+                byTier.put(StorageTier.parse(t.tier()), b);
             }
-            return new Archive(config, tiers, opened);
+            InstanceCatalog catalog = openCatalog(config.catalog());
+            opened.add(catalog);
+            HsmStorage hsm = new HsmStorage(byTier, catalog, hsmConfig(config.hsm()));
+            opened.add(hsm);
+            return new Archive(config, tiers, hsm, opened);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
         }
+    }
+
+    private static InstanceCatalog openCatalog(Section c) {
+        ConfigValue url = c.value("url").orElseThrow();
+        String u = url.value();
+        if (u.startsWith("jdbc:sqlite:")) {
+            return JdbcInstanceCatalog.sqlite(Path.of(u.substring("jdbc:sqlite:".length())));
+        }
+        if (u.startsWith("jdbc:postgresql:")) {
+            return JdbcInstanceCatalog.postgres(u, c.string("user").orElse(null), c.string("password").orElse(null),
+                    POSTGRES_POOL);
+        }
+        throw new UsageException(url.where() + ": '" + u + "' is not a supported catalog; accepted:"
+                + " jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DATABASE.");
+    }
+
+    static HsmStorageConfig hsmConfig(Section h) {
+        TierPolicy policy = TierPolicy.defaults()
+                .withHotToWarm(h.duration("policy.hot-to-warm"))
+                .withWarmToCold(h.duration("policy.warm-to-cold"))
+                .withAutoMigrate(h.bool("policy.auto-migrate"))
+                .withMinMigrationSize(h.size("policy.min-migration-size"))
+                .withMaxInstancesPerCycle(h.integer("policy.max-instances-per-cycle"))
+                .withMaxBytesPerCycle(h.size("policy.max-bytes-per-cycle"));
+        return HsmStorageConfig.defaults().withPolicy(policy)
+                .withTrackAccessTime(h.bool("track-access-time"))
+                .withVerifyAfterMigration(h.bool("verify-after-migration"))
+                .withDeleteAfterMigration(h.bool("delete-after-migration"));
     }
 
     public CliConfig config() {
@@ -52,7 +102,11 @@ public final class Archive implements AutoCloseable {
 
     /** The storage instance commands use. */
     public StorageBackend storage() {
-        return tiers.get(CliConfig.HOT);
+        return hsm;
+    }
+
+    public HsmStorage hsm() {
+        return hsm;
     }
 
     public Map<String, StorageBackend> tiers() {
@@ -63,22 +117,25 @@ public final class Archive implements AutoCloseable {
     public record TierUsage(String type, long instances, long bytes) {
     }
 
+    /** From the catalog: what each configured tier holds. */
     public Map<String, TierUsage> tierUsage() {
+        HsmStatistics s = hsm.getHsmStatistics();
         Map<String, TierUsage> out = new LinkedHashMap<>();
-        tiers.forEach((name, b) -> {
-            StorageStatistics s = b.statistics();
-            out.put(name, new TierUsage(config.tiers().get(name).type(), s.totalInstances(), s.totalBytes()));
-        });
+        for (String name : tiers.keySet()) {
+            StorageTier t = StorageTier.parse(name);
+            out.put(name, new TierUsage(config.tiers().get(name).type(), s.count(t), s.bytes(t)));
+        }
         return out;
     }
 
-    /** Migrations done and failed so far, where the archive keeps such counters. */
+    /** Migrations done and failed so far (catalog counters, summed over every node sharing it). */
     public Optional<Map<String, Object>> migrationCounters() {
-        return Optional.empty();
+        HsmStatistics s = hsm.getHsmStatistics();
+        return Optional.of(Json.object("completed", s.migrationsCompleted(), "failed", s.migrationsFailed()));
     }
 
     public Map<String, Object> rebuildIndex() {
-        throw notAvailable("rebuild-index (the HSM catalog)");
+        return IndexRebuild.run(hsm.catalog(), tiers);
     }
 
     public void requireTier(String tier) {
@@ -90,16 +147,22 @@ public final class Archive implements AutoCloseable {
 
     /** The tier name (hot, warm, cold) the catalog places the instance on. */
     public String tierOf(SopInstanceUid uid) {
-        throw notAvailable("tier (the HSM catalog)");
+        return hsm.getTier(uid).orElseThrow(() -> StorageException.notFound(uid)).name().toLowerCase(Locale.ROOT);
     }
 
     public void migrate(SopInstanceUid uid, String tier) {
-        throw notAvailable("migrate (HSM storage)");
+        hsm.migrate(uid, StorageTier.parse(tier));
     }
 
     /** One policy cycle, as a JSON-ready map with the spec's migration_result fields. */
     public Map<String, Object> runMigrationCycle() {
-        throw notAvailable("migrate --cycle (HSM storage)");
+        return json(hsm.runMigrationCycle());
+    }
+
+    static Map<String, Object> json(MigrationResult r) {
+        return Json.object("instancesMigrated", r.instancesMigrated(), "bytesMigrated", r.bytesMigrated(),
+                "durationMs", r.duration().toMillis(), "instancesSkipped", r.instancesSkipped(),
+                "failedUids", r.failedUids().stream().map(Object::toString).toList(), "success", r.isSuccess());
     }
 
     static String describeCycle(Map<String, Object> r) {

@@ -90,7 +90,8 @@ final class ArchiveCommands {
         public Integer call() {
             try (Archive archive = root.openArchive()) {
                 Map<String, Object> json = archive.rebuildIndex();
-                root.print(json, "Catalog rebuilt: " + json.get("instances") + " instances indexed.");
+                root.print(json, "Catalog rebuilt from the tiers: " + json.get("instances") + " instances, "
+                        + json.get("added") + " added, " + json.get("removed") + " stale rows removed.");
                 return PacsStorageCli.OK;
             }
         }

@@ -116,8 +116,14 @@ final class DemoCommand implements Callable<Integer> {
                 continue;
             }
             SyntheticStudies.Study s = gen.studies().get(i + 1);
-            for (String uid : s.sopInstanceUids()) {
-                archive.migrate(SopInstanceUid.of(uid), targets[i]);
+            String target = targets[i];
+            // In parallel, as the migration service does: each migration is an fsync-bound copy.
+            List<SopInstanceUid> uids = s.sopInstanceUids().stream().map(SopInstanceUid::of).toList();
+            java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(4);
+            try {
+                pool.submit(() -> uids.parallelStream().forEach(u -> archive.migrate(u, target))).join();
+            } finally {
+                pool.shutdown();
             }
             String check = archive.tierOf(SopInstanceUid.of(s.sopInstanceUids().get(0)));
             out.put(targets[i], Json.object("StudyInstanceUID", s.studyInstanceUid(),

@@ -120,8 +120,8 @@ final class InstanceCommands {
             QueryBuilder query = new QueryBuilder(level, keys);
             try (Archive archive = root.openArchive()) {
                 List<Map<String, Object>> rows = query.rows(archive.storage().find(query.dataset()));
-                root.print(rows, QueryBuilder.table(rows) + rows.size() + " " + query.levelName()
-                        + (rows.size() == 1 ? "" : "s") + " found.");
+                root.print(rows, QueryBuilder.table(rows) + rows.size() + " " + query.levelName(rows.size())
+                        + " found.");
                 return PacsStorageCli.OK;
             }
         }

@@ -100,7 +100,9 @@ public final class PacsStorageCli implements Callable<Integer> {
             serve |= a.equals("serve");
         }
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
-        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        // SDKs (Azure, AWS, Netty) log every refused connection at ERROR before our one-line message says the
+        // same thing with what to do; their logs are for --verbose.
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "off");
         setIfAbsent("org.slf4j.simpleLogger.log.org.pacs.storage", verbose ? "debug" : serve ? "info" : "warn");
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");

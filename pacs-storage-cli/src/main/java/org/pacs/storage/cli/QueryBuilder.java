@@ -81,6 +81,11 @@ final class QueryBuilder {
         return level == QueryLevel.IMAGE ? "instance" : level.name().toLowerCase(Locale.ROOT);
     }
 
+    String levelName(int count) {
+        String n = levelName();
+        return count == 1 || n.equals("series") ? n : n.equals("study") ? "studies" : n + "s";
+    }
+
     List<Map<String, Object>> rows(List<DicomDataset> results) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (DicomDataset d : results) {

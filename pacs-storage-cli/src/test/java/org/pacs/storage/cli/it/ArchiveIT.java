@@ -177,12 +177,21 @@ class ArchiveIT {
 
     @Test
     @Order(10)
-    void rebuildIndexKeepsEveryInstance() {
+    void rebuildIndexRecoversALostCatalogFromTheTiers() throws Exception {
         Parts.assumeHsm();
-        Cli.Result r = cli.run("rebuild-index");
+        try (Stream<Path> s = Files.list(dir.resolve("pacs-archive"))) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith("catalog.db")).toList()) {
+                Files.delete(p);
+            }
+        }
+        assertThat(Cli.jsonField(cli.run("stats", "--json").out(), "totalInstances")).isEqualTo("0");
+
+        Cli.Result r = cli.run("rebuild-index", "--json");
         assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(Cli.jsonField(r.out(), "added")).isEqualTo("6");
         assertThat(Cli.jsonField(cli.run("stats", "--json").out(), "totalInstances")).isEqualTo("6");
         assertThat(cli.run("tier", uid).out().strip()).isEqualTo("cold");
+        assertThat(cli.run("find", "--level", "patient", "PatientID=" + patientId).out()).contains(patientId);
     }
 
     @Test

@@ -21,13 +21,19 @@ final class Parts {
     }
 
     static void assumeHsm() {
-        boolean present;
+        assumeTrue(present("org.pacs.storage.hsm.HsmStorage"), "HSM storage not merged yet");
+    }
+
+    static void assumeMigrationService() {
+        assumeTrue(present("org.pacs.storage.hsm.HsmMigrationService"), "HSM migration service not merged yet");
+    }
+
+    private static boolean present(String className) {
         try {
-            Class.forName("org.pacs.storage.hsm.HsmMigrationService");
-            present = true;
+            Class.forName(className);
+            return true;
         } catch (ClassNotFoundException e) {
-            present = false;
+            return false;
         }
-        assumeTrue(present, "HSM storage and migration service not merged yet");
     }
 }

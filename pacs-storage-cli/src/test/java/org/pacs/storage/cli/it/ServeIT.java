@@ -19,7 +19,7 @@ class ServeIT {
 
     @Test
     void runsCyclesUntilSigtermThenStopsCleanly() throws Exception {
-        Parts.assumeHsm();
+        Parts.assumeMigrationService();
         Files.writeString(dir.resolve("pacs-storage.yaml"), """
                 hsm:
                   policy:

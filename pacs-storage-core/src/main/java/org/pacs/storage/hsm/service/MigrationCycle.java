@@ -1,0 +1,256 @@
+package org.pacs.storage.hsm.service;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageException;
+import org.pacs.storage.hsm.ClaimedBatch;
+import org.pacs.storage.hsm.HsmStorage;
+import org.pacs.storage.hsm.MigrationResult;
+import org.pacs.storage.hsm.MigrationTask;
+import org.pacs.storage.hsm.TierPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One migration cycle (spec §9.3): runs at most {@code maxConcurrent} migrations at a time on the executor, a
+ * semaphore permit per running migration, and claims candidates only for free permits. The thread calling
+ * {@link #run} coordinates and returns once every migration it started has ended, so a cycle never leaves
+ * work behind, even when stopped.
+ */
+public final class MigrationCycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MigrationCycle.class);
+
+    private enum Stop { NONE, DRAIN, INTERRUPT }
+
+    /** Bounds the extra rows one claim fetches to step over instances waiting for their retry. */
+    private static final int MAX_EXCLUDED_PER_CLAIM = 1000;
+
+    private final HsmStorage storage;
+    private final Executor executor;
+    private final int maxConcurrent;
+    private final RetryBackoff backoff;
+    private final Callbacks callbacks;
+    private final ConcurrencyGauge gauge;
+    private final Semaphore permits;
+    /** Threads running a migration of this cycle, so stop(false) can interrupt exactly those; guarded by itself. */
+    private final Map<MigrationTask, Thread> running = new HashMap<>();
+    private final Set<SopInstanceUid> attempted = ConcurrentHashMap.newKeySet();
+    /** Submitted and not yet ended; their claims belong to the running migrations. */
+    private final Set<SopInstanceUid> inFlight = ConcurrentHashMap.newKeySet();
+    private final List<SopInstanceUid> failedUids = new ArrayList<>();
+    private final AtomicLong migrated = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private volatile Stop stop = Stop.NONE;
+
+    public MigrationCycle(HsmStorage storage, Executor executor, int maxConcurrent, RetryBackoff backoff,
+                          Callbacks callbacks, ConcurrencyGauge gauge) {
+        this.storage = storage;
+        this.executor = executor;
+        this.maxConcurrent = maxConcurrent;
+        this.backoff = backoff;
+        this.callbacks = callbacks;
+        this.gauge = gauge;
+        this.permits = new Semaphore(maxConcurrent);
+    }
+
+    /** Runs the cycle on the calling thread and returns its figures; never throws for a single instance. */
+    public MigrationResult run() {
+        long t0 = System.nanoTime();
+        try {
+            schedule();
+        } catch (RuntimeException e) {
+            LOG.error("HSM migration cycle ended early: {}", e.getMessage(), e);
+        } finally {
+            // Every permit back means every migration this cycle started has reached its end.
+            permits.acquireUninterruptibly(maxConcurrent);
+            permits.release(maxConcurrent);
+        }
+        Duration took = Duration.ofMillis((System.nanoTime() - t0) / 1_000_000);
+        List<SopInstanceUid> failed;
+        synchronized (failedUids) {
+            failed = List.copyOf(failedUids);
+        }
+        return new MigrationResult(migrated.get(), bytes.get(), took, failed, skipped.get());
+    }
+
+    /**
+     * Stops claiming new instances. With {@code interrupt} the running migrations are interrupted too (they roll
+     * back or leave a state the storage resumes); otherwise they run to their commit.
+     */
+    public void requestStop(boolean interrupt) {
+        if (interrupt) {
+            synchronized (running) {
+                stop = Stop.INTERRUPT;
+                running.values().forEach(Thread::interrupt);
+            }
+        } else if (stop == Stop.NONE) {
+            stop = Stop.DRAIN;
+        }
+    }
+
+    private void schedule() {
+        TierPolicy policy = storage.config().policy();
+        long scheduled = 0;
+        long scheduledBytes = 0;
+        while (stop == Stop.NONE) {
+            // Claim only for free slots, so a claimed instance starts at once and its lease never runs out in a
+            // queue (where another node would take it over).
+            permits.acquireUninterruptibly();
+            int slots = 1 + permits.drainPermits();
+            try {
+                int limit = (int) Math.min(slots, policy.maxInstancesPerCycle() - scheduled);
+                long bytesLeft = policy.maxBytesPerCycle() - scheduledBytes;
+                if (stop != Stop.NONE || limit <= 0 || bytesLeft <= 0) {
+                    return;
+                }
+                ClaimedBatch batch = claim(limit, bytesLeft, backoff.waiting());
+                skipped.addAndGet(batch.skipped());
+                if (batch.tasks().isEmpty()) {
+                    return; // no candidate left, or the next one does not fit the byte budget
+                }
+                for (MigrationTask task : batch.tasks()) {
+                    SopInstanceUid uid = uidOf(task);
+                    if (!attempted.add(uid)) {
+                        // Handed out again within this cycle: never touch the claim a running migration holds.
+                        if (!inFlight.contains(uid)) {
+                            giveBack(task);
+                        }
+                    } else if (stop != Stop.NONE) {
+                        giveBack(task);
+                        skipped.incrementAndGet();
+                    } else {
+                        slots--;
+                        scheduled++;
+                        scheduledBytes += task.metadata().sizeBytes();
+                        inFlight.add(uid);
+                        submit(task);
+                    }
+                }
+            } finally {
+                permits.release(slots); // the slots no migration took
+            }
+        }
+    }
+
+    /**
+     * Claims a batch without the instances in {@code exclude}. The storage cannot skip them itself yet, so this
+     * asks for that many more and gives the excluded ones back; the byte budget is applied here for that reason.
+     */
+    private ClaimedBatch claim(int limit, long bytesLeft, Set<SopInstanceUid> exclude) {
+        int extra = Math.min(exclude.size(), MAX_EXCLUDED_PER_CLAIM);
+        ClaimedBatch raw = storage.claimMigrationBatch(limit + extra, Long.MAX_VALUE);
+        List<MigrationTask> kept = new ArrayList<>(limit);
+        int overBudget = raw.skipped();
+        long bytes = 0;
+        for (MigrationTask t : raw.tasks()) {
+            SopInstanceUid uid = uidOf(t);
+            if (exclude.contains(uid)) {
+                if (!inFlight.contains(uid)) {
+                    giveBack(t);
+                }
+            } else if (kept.size() < limit && bytes + t.metadata().sizeBytes() <= bytesLeft) {
+                kept.add(t);
+                bytes += t.metadata().sizeBytes();
+            } else {
+                giveBack(t);
+                overBudget += kept.size() < limit ? 1 : 0;
+            }
+        }
+        return new ClaimedBatch(kept, overBudget);
+    }
+
+    private static SopInstanceUid uidOf(MigrationTask task) {
+        return task.metadata().sopInstanceUid();
+    }
+
+    private void submit(MigrationTask task) {
+        try {
+            executor.execute(() -> runTask(task));
+        } catch (RejectedExecutionException e) {
+            permits.release();
+            giveBack(task);
+            inFlight.remove(uidOf(task));
+            stop = Stop.DRAIN;
+            LOG.error("The migration thread pool refused work ({}); the cycle stops. Was it shut down?", e.toString());
+        }
+    }
+
+    private void runTask(MigrationTask task) {
+        synchronized (running) {
+            if (stop == Stop.INTERRUPT) {
+                finish(task, false);
+                skipped.incrementAndGet();
+                return;
+            }
+            running.put(task, Thread.currentThread());
+        }
+        gauge.enter();
+        try {
+            if (storage.migrate(uidOf(task), task.target())) {
+                migrated.incrementAndGet();
+                bytes.addAndGet(task.metadata().sizeBytes());
+            } else {
+                skipped.incrementAndGet(); // already in the target tier
+            }
+            backoff.recordSuccess(uidOf(task));
+        } catch (RuntimeException e) {
+            if (stop == Stop.INTERRUPT) {
+                skipped.incrementAndGet();
+                LOG.info("Migration of {} interrupted by stop; it resumes at the next start", uidOf(task));
+            } else if (e instanceof StorageException se && se.reason() == StorageException.Reason.NOT_FOUND) {
+                skipped.incrementAndGet(); // removed since it was claimed
+            } else {
+                fail(task, e);
+            }
+        } finally {
+            gauge.exit();
+            finish(task, true);
+        }
+    }
+
+    private void fail(MigrationTask task, RuntimeException e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        SopInstanceUid uid = uidOf(task);
+        RetryBackoff.Entry entry = backoff.recordFailure(uid, message);
+        synchronized (failedUids) {
+            failedUids.add(uid);
+        }
+        LOG.warn("Migration of {} from {} to {} failed (failure {} in a row, next try not before {}): {}", uid,
+                task.metadata().currentTier(), task.target(), entry.failures(), entry.nextAttempt(), message);
+        callbacks.migrationError(uid.value(), message);
+    }
+
+    private void finish(MigrationTask task, boolean started) {
+        if (started) {
+            synchronized (running) {
+                running.remove(task);
+                // An interrupt aimed at this migration must not leak into the pool thread's next task.
+                Thread.interrupted();
+            }
+        }
+        giveBack(task);
+        inFlight.remove(uidOf(task));
+        permits.release();
+    }
+
+    private void giveBack(MigrationTask task) {
+        try {
+            storage.releaseClaim(uidOf(task));
+        } catch (RuntimeException e) {
+            LOG.warn("Releasing the claim on {} failed ({}); it frees itself when the lease ends", uidOf(task),
+                    e.getMessage());
+        }
+    }
+}

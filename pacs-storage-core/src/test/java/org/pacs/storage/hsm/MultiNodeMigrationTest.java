@@ -1,0 +1,147 @@
+package org.pacs.storage.hsm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StoredInstance;
+import org.pacs.storage.catalog.CatalogEntry;
+import org.pacs.storage.catalog.JdbcInstanceCatalog;
+import org.pacs.storage.catalog.MigrationState;
+import org.pacs.storage.catalog.PostgresFixture;
+import org.pacs.storage.file.FileStorage;
+import org.pacs.storage.file.FileStorageConfig;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Two migration services in two JVMs on one PostgreSQL catalog move 1,000 candidates; each instance must be
+ * migrated by exactly one of them. FileStorage locks its root per process, so each node gets its own copy of
+ * the hot tier (as if hot were replicated) and its own warm root: an instance migrated twice would show up in
+ * both nodes' logs and in both warm roots.
+ */
+class MultiNodeMigrationTest {
+
+    private static final int INSTANCES = 1000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoNodesOnOneCatalogMigrateEveryInstanceExactlyOnce() throws Exception {
+        DataSource ds = PostgresFixture.freshDatabase();
+        PGSimpleDataSource pg = (PGSimpleDataSource) ds;
+        Set<SopInstanceUid> all;
+        HsmTestBed bed = new HsmTestBed(dir.resolve("a"), TierPolicy.DEFAULT, JdbcInstanceCatalog.postgres(ds, 4),
+                "setup");
+        try (bed) {
+            all = new HashSet<>(bed.storeInstances(INSTANCES));
+            bed.ageAll();
+        }
+        copyTree(dir.resolve("a/hot"), dir.resolve("b/hot"));
+        long now = bed.clock.millis();
+
+        List<Process> nodes = new ArrayList<>();
+        try {
+            for (String n : List.of("a", "b")) {
+                nodes.add(startNode(pg, n, now));
+            }
+            for (Process p : nodes) {
+                assertThat(readLine(p)).isEqualTo("READY");
+            }
+            for (Process p : nodes) { // both start claiming at (nearly) the same moment
+                Writer w = p.outputWriter(StandardCharsets.US_ASCII);
+                w.write("GO\n");
+                w.flush();
+            }
+            for (int i = 0; i < nodes.size(); i++) {
+                Process p = nodes.get(i);
+                Path err = dir.resolve(List.of("a", "b").get(i) + ".err");
+                String done = readLine(p);
+                assertThat(done).as("node %s said %s; its log:%n%s", i, done, Files.readString(err)).startsWith("DONE");
+                assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).as(Files.readString(err)).isZero();
+            }
+        } finally {
+            nodes.forEach(Process::destroyForcibly);
+        }
+        List<String> logA = Files.readAllLines(dir.resolve("a.log"));
+        List<String> logB = Files.readAllLines(dir.resolve("b.log"));
+        Set<String> a = new HashSet<>(logA);
+        Set<String> b = new HashSet<>(logB);
+        assertThat(a).as("node a copied an instance twice").hasSize(logA.size());
+        assertThat(b).as("node b copied an instance twice").hasSize(logB.size());
+        assertThat(a).as("both nodes did part of the work").isNotEmpty();
+        assertThat(b).as("both nodes did part of the work").isNotEmpty();
+        assertThat(a).as("migrated by both nodes").doesNotContainAnyElementsOf(b);
+        Set<String> union = new HashSet<>(a);
+        union.addAll(b);
+        assertThat(union).isEqualTo(all.stream().map(SopInstanceUid::value).collect(Collectors.toSet()));
+
+        try (JdbcInstanceCatalog catalog = JdbcInstanceCatalog.postgres(ds, 2)) {
+            for (SopInstanceUid u : all) {
+                CatalogEntry e = catalog.get(u).orElseThrow();
+                assertThat(e.tier()).isEqualTo(StorageTier.WARM);
+                assertThat(e.migrationState()).isEqualTo(MigrationState.NONE);
+            }
+        }
+        assertTiers("a", a, all);
+        assertTiers("b", b, all);
+    }
+
+    /** A node's warm root holds exactly what it migrated; its hot copy of those is gone. */
+    private void assertTiers(String node, Set<String> migrated, Set<SopInstanceUid> all) {
+        try (FileStorage warm = new FileStorage(FileStorageConfig.of(dir.resolve(node + "/warm")));
+             FileStorage hot = new FileStorage(FileStorageConfig.of(dir.resolve(node + "/hot")))) {
+            assertThat(warm.list().stream().map(i -> i.sopInstanceUid().value()).collect(Collectors.toSet()))
+                    .isEqualTo(migrated);
+            Set<String> stillHot = hot.list().stream().map(StoredInstance::sopInstanceUid)
+                    .map(SopInstanceUid::value).collect(Collectors.toSet());
+            assertThat(stillHot).doesNotContainAnyElementsOf(migrated);
+            assertThat(stillHot.size() + migrated.size()).isEqualTo(all.size());
+        }
+    }
+
+    private Process startNode(PGSimpleDataSource pg, String node, long now) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), MigrationNode.class.getName(), pg.getUrl(),
+                pg.getUser(), pg.getPassword() == null ? "" : pg.getPassword(),
+                dir.resolve(node + "/hot").toString(), dir.resolve(node + "/warm").toString(), "node-" + node,
+                dir.resolve(node + ".log").toString(), Long.toString(now));
+        return pb.redirectError(dir.resolve(node + ".err").toFile()).start();
+    }
+
+    private static String readLine(Process p) throws IOException {
+        BufferedReader r = p.inputReader(StandardCharsets.US_ASCII);
+        String line = r.readLine();
+        return line == null ? "<node exited with " + (p.isAlive() ? "?" : p.exitValue()) + ">" : line;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+}
