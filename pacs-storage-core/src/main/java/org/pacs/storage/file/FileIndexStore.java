@@ -37,6 +37,7 @@ final class FileIndexStore implements AutoCloseable {
     private static final List<IndexedAttribute> ATTRS = IndexedAttributes.stored();
 
     private final Connection db;
+    private PreparedStatement upsert;
 
     private FileIndexStore(Connection db) {
         this.db = db;
@@ -103,7 +104,7 @@ final class FileIndexStore implements AutoCloseable {
         return out;
     }
 
-    synchronized void upsert(IndexEntry e) {
+    private static String upsertSql() {
         StringBuilder sql = new StringBuilder("INSERT OR REPLACE INTO instance (sop_uid, study_uid, series_uid,"
                 + " sop_class_uid, transfer_syntax_uid, size_bytes, sha256, stored_at, state");
         StringBuilder params = new StringBuilder("?, ?, ?, ?, ?, ?, ?, ?, 0");
@@ -111,10 +112,18 @@ final class FileIndexStore implements AutoCloseable {
             sql.append(", a_").append(a.columnName());
             params.append(", ?");
         }
-        sql.append(") VALUES (").append(params).append(")");
+        return sql.append(") VALUES (").append(params).append(")").toString();
+    }
+
+    synchronized void upsert(IndexEntry e) {
         StoredInstance i = e.instance();
         DicomDataset attrs = e.attributes();
-        try (PreparedStatement ps = db.prepareStatement(sql.toString())) {
+        try {
+            // Prepared once: parsing a 40-column INSERT costs as much as running it.
+            if (upsert == null) {
+                upsert = db.prepareStatement(upsertSql());
+            }
+            PreparedStatement ps = upsert;
             ps.setString(1, i.sopInstanceUid().value());
             ps.setString(2, i.studyInstanceUid());
             ps.setString(3, i.seriesInstanceUid());

@@ -6,7 +6,6 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +39,7 @@ public final class FileStorage extends AbstractIndexedBackend {
     private final Path root;
     private final FileLock lock;
     private final FileIndexStore db;
+    private final java.util.concurrent.atomic.AtomicLong tempCounter = new java.util.concurrent.atomic.AtomicLong();
 
     public FileStorage(FileStorageConfig config) {
         super(new InstanceSpooler(config.root().resolve(FileTree.SPOOL_DIR)), config.duplicatePolicy(),
@@ -70,6 +70,23 @@ public final class FileStorage extends AbstractIndexedBackend {
         return config;
     }
 
+    /**
+     * FileStorage needs its own copy of the file anyway, so it spools the file as a stream: hashing while
+     * copying reads the source once, where hashing in place and then copying would read it twice.
+     */
+    @Override
+    public StoredInstance store(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw StorageException.invalidInput(file + " is not a readable file; give the path of a DICOM Part 10 file.");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return store(in);
+        } catch (IOException e) {
+            throw StorageException.invalidInput("Could not read " + file + " (" + e.getMessage()
+                    + "); check that it exists and is readable.");
+        }
+    }
+
     // ---- object operations ---------------------------------------------------------------------------
 
     @Override
@@ -81,11 +98,11 @@ public final class FileStorage extends AbstractIndexedBackend {
             if (source.claim()) {
                 tmp = source.path();
             } else {
-                // The caller's own file: copy it into the spool so the rename below stays atomic.
-                tmp = Files.createTempFile(root.resolve(FileTree.SPOOL_DIR), "copy-", ".tmp");
-                try (InputStream in = source.openStream()) {
-                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                }
+                // The caller's own file: copy it into the spool so the rename below stays atomic. A counter
+                // names it (we hold the root's lock, so no other process writes there): creating files is
+                // the slow part of a small store, and createTempFile would add a second create.
+                tmp = root.resolve(FileTree.SPOOL_DIR).resolve("copy-" + tempCounter.incrementAndGet() + ".tmp");
+                Files.copy(source.path(), tmp);
             }
             if (previous != null) {
                 db.setState(previous.sopInstanceUid(), FileIndexStore.REPLACING);

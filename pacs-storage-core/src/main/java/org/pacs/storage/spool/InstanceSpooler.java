@@ -36,6 +36,9 @@ public final class InstanceSpooler {
     /** Bytes held per transfer; also the upper bound of heap one ingest needs beyond the header. */
     public static final int BUFFER_SIZE = 64 * 1024;
 
+    private static final String PROCESS_PREFIX = Long.toHexString(new java.util.Random().nextLong() & Long.MAX_VALUE);
+    private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
+
     private final Path spoolDir;
     private final Clock clock;
 
@@ -55,12 +58,13 @@ public final class InstanceSpooler {
     /** Spools a Part 10 stream; reads {@code in} to its end, does not close it. */
     public SpooledInstance spool(InputStream in) {
         Objects.requireNonNull(in, "in");
-        Path tmp = newSpoolFile();
+        SpoolFile f = newSpoolFile();
+        Path tmp = f.path();
+        FileChannel ch = f.channel();
         try {
             MessageDigest md = sha256();
             long size;
-            try (OutputStream out = new DigestOutputStream(Channels.newOutputStream(
-                    FileChannel.open(tmp, StandardOpenOption.WRITE)), md)) {
+            try (OutputStream out = new DigestOutputStream(Channels.newOutputStream(ch), md)) {
                 size = copy(in, out);
             }
             return describeOrDelete(tmp, true, size, md);
@@ -111,12 +115,14 @@ public final class InstanceSpooler {
         String ts = dataset.getUid(Tag.TransferSyntaxUID)
                 .filter(t -> t.equals(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN))
                 .orElse(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-        Path tmp = newSpoolFile();
+        SpoolFile f = newSpoolFile();
+        Path tmp = f.path();
+        FileChannel ch = f.channel();
         try {
             MessageDigest md = sha256();
             CountingOutputStream counter;
             try (OutputStream out = new DigestOutputStream(counter = new CountingOutputStream(
-                    new java.io.BufferedOutputStream(Files.newOutputStream(tmp), BUFFER_SIZE)), md)) {
+                    new java.io.BufferedOutputStream(Channels.newOutputStream(ch), BUFFER_SIZE)), md)) {
                 DicomWriter.write(dataset, out, ts);
             }
             return describeOrDelete(tmp, true, counter.count(), md);
@@ -160,14 +166,30 @@ public final class InstanceSpooler {
                 + " encoded (" + e + "); check it with dcmdump, or re-export it.", e);
     }
 
-    private Path newSpoolFile() {
-        try {
-            Files.createDirectories(spoolDir);
-            return Files.createTempFile(spoolDir, "spool-", ".tmp");
-        } catch (IOException e) {
-            throw StorageException.unavailable("Could not create a spool file in " + spoolDir + " (" + e.getMessage()
-                    + "); check that the directory is writable and has free space.", e);
+    /**
+     * Creates and opens a new spool file in one system call: file creation dominates the cost of storing a
+     * small instance, and createTempFile followed by an open would pay it twice. The name is unique per
+     * process (random prefix) and CREATE_NEW guards against any clash with another process's files.
+     */
+    private SpoolFile newSpoolFile() {
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Path p = spoolDir.resolve("spool-" + PROCESS_PREFIX + "-" + COUNTER.incrementAndGet() + ".tmp");
+            try {
+                if (attempt > 0 || !Files.isDirectory(spoolDir)) {
+                    Files.createDirectories(spoolDir);
+                }
+                FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return new SpoolFile(p, ch);
+            } catch (IOException e) {
+                last = e;
+            }
         }
+        throw StorageException.unavailable("Could not create a spool file in " + spoolDir + " (" + last.getMessage()
+                + "); check that the directory is writable and has free space.", last);
+    }
+
+    private record SpoolFile(Path path, FileChannel channel) {
     }
 
     static long copy(InputStream in, OutputStream out) throws IOException {

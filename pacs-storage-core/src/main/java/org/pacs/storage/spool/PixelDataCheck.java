@@ -10,6 +10,7 @@ import org.pacs.storage.dicom.DicomFile;
 import org.pacs.storage.dicom.DicomParseException;
 import org.pacs.storage.dicom.Tag;
 import org.pacs.storage.dicom.TransferSyntax;
+import org.pacs.storage.dicom.VR;
 
 /**
  * Header mode stops before Pixel Data, so on its own it would accept a file cut off inside the pixels. This
@@ -39,7 +40,10 @@ final class PixelDataCheck {
         boolean implicit = TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.equals(ts);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteOrder order = bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-            ByteBuffer b = read(ch, pos, 12, fileSize, order);
+            ByteBuffer b = read(ch, pos, (int) Math.min(12, fileSize - pos), fileSize, order);
+            if (b.capacity() < 8) {
+                throw truncated(pos, "The file ends inside the Pixel Data element header");
+            }
             int tag = (Short.toUnsignedInt(b.getShort(0)) << 16) | Short.toUnsignedInt(b.getShort(2));
             if (tag != PIXEL_DATA) {
                 return; // the reader stopped elsewhere (e.g. trailing padding); nothing we can check cheaply
@@ -50,8 +54,18 @@ final class PixelDataCheck {
                 length = Integer.toUnsignedLong(b.getInt(4));
                 valueStart = pos + 8;
             } else {
-                length = Integer.toUnsignedLong(b.getInt(8));
-                valueStart = pos + 12;
+                VR vr = VR.fromCode(b.get(4), b.get(5));
+                if (vr != null && !vr.hasLongLength()) {
+                    // A wrong short-form VR on Pixel Data: still readable, with a 16-bit length.
+                    length = Short.toUnsignedInt(b.getShort(6));
+                    valueStart = pos + 8;
+                } else {
+                    if (b.capacity() < 12) {
+                        throw truncated(pos, "The file ends inside the Pixel Data element header");
+                    }
+                    length = Integer.toUnsignedLong(b.getInt(8));
+                    valueStart = pos + 12;
+                }
             }
             if (length != UNDEFINED) {
                 if (valueStart + length > fileSize) {

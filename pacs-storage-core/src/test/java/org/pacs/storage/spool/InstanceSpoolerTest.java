@@ -153,6 +153,15 @@ class InstanceSpoolerTest {
             }
         }
         assertThat(ok).isEqualTo(6);
+        // Cut inside Pixel Data, in each encoding the check reads: encapsulated, implicit, big endian.
+        for (String name : List.of("JPEG2000.dcm", "MR_small_implicit.dcm", "MR_small_bigendian.dcm")) {
+            byte[] b = Files.readAllBytes(PYDICOM.resolve(name));
+            byte[] cut = Arrays.copyOf(b, b.length - 100);
+            assertThatThrownBy(() -> spooler.spool(new ByteArrayInputStream(cut)))
+                    .as(name + " truncated")
+                    .isInstanceOfSatisfying(StorageException.class,
+                            e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.INVALID_INPUT));
+        }
         assertThatThrownBy(() -> spooler.spool(PYDICOM.resolve("MR_truncated.dcm")))
                 .isInstanceOf(StorageException.class);
     }

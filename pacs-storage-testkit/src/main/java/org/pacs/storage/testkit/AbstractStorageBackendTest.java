@@ -353,7 +353,9 @@ public abstract class AbstractStorageBackendTest {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("OK bytes=(\\d+)").matcher(r.output());
         assertThat(m.find()).as(r.output()).isTrue();
         assertThat(Long.parseLong(m.group(1))).isGreaterThan(largeInstancePixelBytes());
-        assertThat(r.output()).contains("maxHeap=");
+        java.util.regex.Matcher heap = java.util.regex.Pattern.compile("maxHeap=(\\d+)").matcher(r.output());
+        assertThat(heap.find()).as(r.output()).isTrue();
+        assertThat(Long.parseLong(heap.group(1))).as("the child really ran with -Xmx256m").isLessThanOrEqualTo(256L << 20);
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------

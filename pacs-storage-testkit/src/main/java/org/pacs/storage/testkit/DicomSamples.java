@@ -10,7 +10,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.spool.InstanceSpooler;
-import org.pacs.storage.spool.SpooledInstance;
 
 /**
  * The pydicom sample corpus Debian installs with python3-pydicom. Never copied into the repository; tests
@@ -71,7 +70,8 @@ public final class DicomSamples {
         // Files are parsed in place (no copy), so the spool directory stays empty.
         InstanceSpooler spooler = new InstanceSpooler(spool);
         for (Path p : all()) {
-            try (SpooledInstance ignored = spooler.spool(p)) {
+            try {
+                spooler.spool(p).close();
                 out.add(p);
             } catch (StorageException e) {
                 // broken by design or without UIDs: not a round-trip candidate

@@ -186,8 +186,9 @@ class FileStorageTest {
 
     @Test
     void oneFileStoragePerRoot() {
-        try (FileStorage fs = open()) {
+        try (FileStorage first = open()) {
             assertReason(this::open, Reason.UNAVAILABLE);
+            assertThat(first.list()).isEmpty();
         }
         open().close();
     }
