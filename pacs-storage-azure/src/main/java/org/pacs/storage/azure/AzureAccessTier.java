@@ -37,7 +37,7 @@ public enum AzureAccessTier {
                 + "'; use Hot, Cool, Cold or Archive.");
     }
 
-    /** The tier a blob reports, or empty-handed HOT when the service leaves it implicit (account default). */
+    /** The tier a blob reports; HOT when the service leaves it implicit (the usual account default). */
     static AzureAccessTier fromSdk(AccessTier tier) {
         return tier == null ? HOT : parse(tier.toString());
     }

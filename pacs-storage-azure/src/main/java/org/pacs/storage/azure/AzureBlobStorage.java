@@ -100,11 +100,24 @@ public final class AzureBlobStorage extends AbstractIndexedBackend implements Ar
         // Unconditional only when replacing on purpose; otherwise a writer in another process that stored
         // the same UID meanwhile makes this one fail with ALREADY_EXISTS instead of being overwritten.
         boolean ifAbsent = previous == null && duplicatePolicy() != org.pacs.storage.DuplicatePolicy.REPLACE;
-        blobs.upload(name, source.path(), inst, headerLength, config.accessTier(), ifAbsent);
+        try {
+            blobs.upload(name, source.path(), inst, headerLength, config.accessTier(), ifAbsent);
+        } catch (StorageException e) {
+            if (!ifAbsent || e.reason() != StorageException.Reason.ALREADY_EXISTS || !sameBytesStored(name, inst)
+                    || duplicatePolicy() == org.pacs.storage.DuplicatePolicy.REJECT) {
+                throw e;
+            }
+            // Another process stored the very same bytes first: for the ignoring policies that is a resend.
+        }
         if (previous != null && !objectKey(previous).equals(name)) {
             // Same SOP UID under another study or series: the old name would otherwise linger as an orphan.
             blobs.delete(objectKey(previous));
         }
+    }
+
+    private boolean sameBytesStored(String name, StoredInstance incoming) {
+        return blobs.properties(name).flatMap(p -> BlobMetadata.parse(p.getMetadata(), p.getBlobSize()))
+                .map(stored -> stored.sha256().equals(incoming.sha256())).orElse(false);
     }
 
     @Override

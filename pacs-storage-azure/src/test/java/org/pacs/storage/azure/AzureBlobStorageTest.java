@@ -118,7 +118,8 @@ class AzureBlobStorageTest {
 
     @Test
     void archivedInstanceIsRefusedUntilRestored() throws Exception {
-        try (AzureBlobStorage s = open(b -> b)) {
+        AzureStorageConfig config = config().build();
+        try (AzureBlobStorage s = open(config)) {
             StoredInstance a = s.store(TestInstances.dataset("ARCHIVED^ONE"));
             s.setAccessTier(a.sopInstanceUid(), AzureAccessTier.ARCHIVE);
             assertThat(s.restoreStatus(a.sopInstanceUid()).state()).isEqualTo(RestoreStatus.State.ARCHIVED);
@@ -128,6 +129,13 @@ class AzureBlobStorageTest {
                     .hasMessageContaining(a.sopInstanceUid().value()).hasMessageContaining("requestRestore");
             assertThatThrownBy(() -> s.retrieve(a.sopInstanceUid()))
                     .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.ARCHIVED));
+            var report = s.verifyIntegrity();
+            assertThat(report.isClean()).isTrue();
+            assertThat(report.checked()).as("an archived blob cannot be hashed until restored").isZero();
+            try (AzureBlobStorage reopened = open(config)) {
+                // The header of an archived blob cannot be read; it is indexed from its metadata alone.
+                assertThat(reopened.describe(a.sopInstanceUid())).contains(a);
+            }
 
             RestoreStatus after = s.requestRestore(a.sopInstanceUid(), 1, RestorePriority.EXPEDITED);
             // Azurite rehydrates at once; Azure would report IN_PROGRESS (rehydrate-pending-to-hot) for hours.
@@ -197,12 +205,20 @@ class AzureBlobStorageTest {
     }
 
     @Test
-    void duplicatePoliciesHoldAgainstTheContainer() {
+    void duplicatePoliciesHoldAcrossTwoProcessesSharingAContainer() {
+        AzureStorageConfig config = config().build();
         DicomDataset ds = TestInstances.dataset("DUP^ONE");
-        try (AzureBlobStorage s = open(b -> b.duplicatePolicy(org.pacs.storage.DuplicatePolicy.REJECT))) {
-            s.store(ds);
-            assertThatThrownBy(() -> s.store(ds))
+        DicomDataset sameUidOtherBytes = ds.copy().setString(Tag.PatientName, "DUP^OTHER");
+        // Both open before anything is stored, so neither index knows what the other wrote.
+        try (AzureBlobStorage first = open(config); AzureBlobStorage second = open(config);
+             AzureBlobStorage strict = open(config.withDuplicatePolicy(org.pacs.storage.DuplicatePolicy.REJECT))) {
+            StoredInstance a = first.store(ds);
+            assertThat(second.store(ds).sha256()).as("identical resend through another process").isEqualTo(a.sha256());
+            assertThatThrownBy(() -> second.store(sameUidOtherBytes))
                     .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.ALREADY_EXISTS));
+            assertThatThrownBy(() -> strict.store(ds))
+                    .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.ALREADY_EXISTS));
+            assertThat(TestInstances.sha256(second.open(a.sopInstanceUid()))).isEqualTo(a.sha256());
         }
     }
 

@@ -21,7 +21,12 @@ import org.pacs.storage.testkit.SyntheticInstances;
  * FileStorage store throughput for many small instances, beside a plain {@code Files.copy} of the same files
  * (the floor: no hashing, parsing, index or fsync), printed as instances/s, MB/s and a ratio.
  * <p>Arguments (all optional): {@code count pixelBytes rounds workDir}; defaults 1000, 65536, 3, a temp dir.
- * Each figure is the median of the rounds; every round writes into a fresh directory.
+ * Each figure is the median of the rounds; every round writes into a fresh directory. Run from the root:
+ * <pre>
+ * mvn -B -q -ntp -pl pacs-storage-bench -am -DskipTests package dependency:build-classpath \
+ *     -Dmdep.outputFile=/tmp/bench.cp
+ * java -cp pacs-storage-bench/target/classes:$(cat /tmp/bench.cp) org.pacs.storage.bench.FileStoreBench
+ * </pre>
  */
 public final class FileStoreBench {
 

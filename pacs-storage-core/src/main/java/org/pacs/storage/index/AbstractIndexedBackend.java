@@ -240,6 +240,10 @@ public abstract class AbstractIndexedBackend implements StorageBackend {
                     corrupt.add(inst.sopInstanceUid());
                 }
             } catch (StorageException e) {
+                if (e.reason() == StorageException.Reason.ARCHIVED) {
+                    // Present but unreadable until restored (S3 Glacier, Azure Archive): not checked this time.
+                    continue;
+                }
                 if (e.reason() != StorageException.Reason.NOT_FOUND) {
                     throw e;
                 }

@@ -123,6 +123,28 @@ class FileStorageTest {
         }
     }
 
+    @Test
+    void interruptedReplaceIsSettledFromTheFileOnDisk() throws Exception {
+        DicomDataset h = SyntheticInstances.header();
+        StoredInstance old;
+        try (FileStorage fs = open()) {
+            old = fs.store(new ByteArrayInputStream(SyntheticInstances.bytes(h, 128, 1)));
+        }
+        // The crash came after the new bytes were renamed into place but before the row was rewritten.
+        Path file = root.resolve(FileLayout.HIERARCHICAL.relativePath(old));
+        SyntheticInstances.write(file, h, 256, 2);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + root.resolve(FileTree.INDEX_FILE));
+             Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE instance SET state = 1 WHERE sop_uid = '" + old.sopInstanceUid() + "'");
+        }
+        try (FileStorage fs = open()) {
+            StoredInstance now = fs.describe(old.sopInstanceUid()).orElseThrow();
+            assertThat(now.sha256()).isNotEqualTo(old.sha256());
+            assertThat(now.sizeBytes()).isEqualTo(Files.size(file));
+            assertThat(fs.verifyIntegrity().isClean()).isTrue();
+        }
+    }
+
     /** A StoredInstance with the header's UIDs, only to compute where the layout puts it. */
     private static StoredInstance probe(DicomDataset h) {
         return new StoredInstance(org.pacs.storage.SopInstanceUid.of(h.getUid(Tag.SOPInstanceUID).orElseThrow()),

@@ -22,7 +22,7 @@ public final class AzuriteInstallation {
 
     private static final Pattern PINNED = Pattern.compile("\"azurite\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern VERSION = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"");
-    private static final String HOW_TO_INSTALL = "Install it with 'mvn -pl pacs-storage-testkit generate-resources"
+    private static final String HOW_TO_INSTALL = "Install it with 'mvn -pl pacs-storage-testkit -am compile"
             + " -Dazurite.reinstall' (needs Node.js 20+ and npm on the PATH).";
 
     private AzuriteInstallation() {

@@ -1,0 +1,199 @@
+package org.pacs.storage.bench;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.ParallelTransferOptions;
+import com.azure.storage.blob.options.BlobUploadFromFileOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.azure.AzureBlobStorage;
+import org.pacs.storage.azure.AzureStorageConfig;
+import org.pacs.storage.dicom.DicomDataset;
+import org.pacs.storage.dicom.Tag;
+import org.pacs.storage.spool.InstanceSpooler;
+import org.pacs.storage.testkit.SyntheticInstances;
+import org.pacs.storage.testkit.azure.AzuriteServer;
+
+/**
+ * AzureBlobStorage against a plain SDK loop (uploadFromFile / openInputStream with the same block size,
+ * single-put threshold and per-upload concurrency), same Azurite, same files, same number of threads:
+ * 1,000 small instances and 10 of 200 MB, store then retrieve, as MB/s and as the ratio
+ * AzureBlobStorage / plain SDK (goal: at least 0.8). The storage side does everything a store must (SHA-256,
+ * header parse, metadata, Content-MD5 per block, conditional commit); the plain side only moves bytes.
+ * <pre>
+ * mvn -q -ntp -pl pacs-storage-bench -am package -DskipTests
+ * mvn -q -ntp -pl pacs-storage-bench exec:java -Dexec.mainClass=org.pacs.storage.bench.AzureBench \
+ *     [-Dexec.args="smallCount largeCount largeMiB threads"]      (defaults 1000 10 200 8)
+ * </pre>
+ */
+public final class AzureBench {
+
+    private static final String PLAIN = "plain";
+
+    private AzureBench() {
+    }
+
+    record InstanceSet(List<Path> files, List<String[]> uids, long bytes) {
+        InstanceSet slice(int n) {
+            return new InstanceSet(files.subList(0, Math.min(n, files.size())), uids.subList(0, Math.min(n, uids.size())), -1);
+        }
+    }
+
+    record Figure(double storeMBs, double retrieveMBs) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int smallCount = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int largeCount = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        long largeMiB = args.length > 2 ? Long.parseLong(args[2]) : 200;
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : 8;
+        Path work = Files.createTempDirectory("azurebench-");
+        try (AzuriteServer azurite = AzuriteServer.start()) {
+            System.out.printf(Locale.ROOT, "AzureBench: Azurite at %s, %d threads, %d cores%n", azurite.blobEndpoint(),
+                    threads, Runtime.getRuntime().availableProcessors());
+            progress("generating instances");
+            InstanceSet small = generate(work.resolve("small"), smallCount, 64 * 1024, 1);
+            InstanceSet large = generate(work.resolve("large"), largeCount, largeMiB << 20, 2);
+            AzureStorageConfig base = AzureStorageConfig.builder(PLAIN, azurite.connectionString())
+                    .createContainer(true).maxConcurrency(threads).build();
+            // Warm both paths (JIT, connection pools, Azurite) on a slice of the small set, unmeasured.
+            runPlain(base.toBuilder().containerName("warm-plain").build(), small.slice(100), threads);
+            runStorage(base.toBuilder().containerName("warm-storage").build(), work, small.slice(100), threads);
+
+            Figure plainSmall = runPlain(base.toBuilder().containerName("small-plain").build(), small, threads);
+            Figure storageSmall = runStorage(base.toBuilder().containerName("small-storage").build(), work, small, threads);
+            Figure plainLarge = runPlain(base.toBuilder().containerName("large-plain").build(), large, threads);
+            Figure storageLarge = runStorage(base.toBuilder().containerName("large-storage").build(), work, large, threads);
+
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%-32s %16s %12s %8s%n", "case", "AzureBlobStorage", "plain SDK", "ratio");
+            row(String.format(Locale.ROOT, "store %d x 64 KiB", smallCount), storageSmall.storeMBs(), plainSmall.storeMBs());
+            row(String.format(Locale.ROOT, "retrieve %d x 64 KiB", smallCount), storageSmall.retrieveMBs(), plainSmall.retrieveMBs());
+            row(String.format(Locale.ROOT, "store %d x %d MiB", largeCount, largeMiB), storageLarge.storeMBs(), plainLarge.storeMBs());
+            row(String.format(Locale.ROOT, "retrieve %d x %d MiB", largeCount, largeMiB), storageLarge.retrieveMBs(), plainLarge.retrieveMBs());
+            System.out.println("(MB/s = 10^6 instance bytes per second; ratio = AzureBlobStorage / plain SDK, goal >= 0.8)");
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static Figure runStorage(AzureStorageConfig config, Path work, InstanceSet set, int threads) throws Exception {
+        progress(config.containerName());
+        try (AzureBlobStorage s = new AzureBlobStorage(config, new InstanceSpooler(work.resolve("spool")))) {
+            double store = timed(set, threads, i -> s.store(set.files().get(i)));
+            double retrieve = timed(set, threads, i -> {
+                try (InputStream in = s.open(SopInstanceUid.of(set.uids().get(i)[2]))) {
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
+            });
+            return new Figure(store, retrieve);
+        }
+    }
+
+    /** The baseline: the SDK's own file upload and blob stream, tuned like the backend, nothing else. */
+    private static Figure runPlain(AzureStorageConfig config, InstanceSet set, int threads) throws Exception {
+        progress(config.containerName());
+        BlobContainerClient container = new BlobServiceClientBuilder().connectionString(config.connectionString())
+                .buildClient().getBlobContainerClient(config.containerName());
+        container.createIfNotExists();
+        ParallelTransferOptions transfer = new ParallelTransferOptions().setBlockSizeLong(config.blockSize())
+                .setMaxSingleUploadSizeLong(config.blockUploadThreshold()).setMaxConcurrency(config.maxConcurrency());
+        double store = timed(set, threads, i -> container.getBlobClient(name(set.uids().get(i)))
+                .uploadFromFileWithResponse(new BlobUploadFromFileOptions(set.files().get(i).toString())
+                        .setParallelTransferOptions(transfer), null, null));
+        double retrieve = timed(set, threads, i -> {
+            try (InputStream in = container.getBlobClient(name(set.uids().get(i))).openInputStream()) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+        });
+        return new Figure(store, retrieve);
+    }
+
+    /** Long runs on a busy machine: say which phase is running. */
+    private static void progress(String phase) {
+        System.out.printf(Locale.ROOT, "%s %s%n", java.time.LocalTime.now().withNano(0), phase);
+    }
+
+    private static String name(String[] u) {
+        return u[0] + "/" + u[1] + "/" + u[2] + ".dcm";
+    }
+
+    private static void row(String name, double storage, double plain) {
+        System.out.printf(Locale.ROOT, "%-32s %11.1f MB/s %7.1f MB/s %8.2f%n", name, storage, plain, storage / plain);
+    }
+
+    private static InstanceSet generate(Path dir, int count, long pixelBytes, long seed) throws IOException {
+        Files.createDirectories(dir);
+        List<Path> files = new ArrayList<>();
+        List<String[]> uids = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < count; i++) {
+            DicomDataset h = SyntheticInstances.header();
+            Path f = dir.resolve(i + ".dcm");
+            bytes += SyntheticInstances.write(f, h, pixelBytes, seed + i);
+            files.add(f);
+            uids.add(new String[] {h.getString(Tag.StudyInstanceUID).orElseThrow(),
+                h.getString(Tag.SeriesInstanceUID).orElseThrow(), h.getString(Tag.SOPInstanceUID).orElseThrow()});
+        }
+        return new InstanceSet(files, uids, bytes);
+    }
+
+    interface Op {
+        void run(int index) throws Exception;
+    }
+
+    /** Runs op over every index on {@code threads} threads; returns MB/s of the set's bytes. */
+    private static double timed(InstanceSet set, int threads, Op op) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            long start = System.nanoTime();
+            List<Future<?>> fs = new ArrayList<>();
+            for (int i = 0; i < set.files().size(); i++) {
+                int idx = i;
+                fs.add(pool.submit(() -> {
+                    op.run(idx);
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long bytes = 0;
+            for (Path p : set.files()) {
+                bytes += Files.size(p);
+            }
+            return bytes / 1e6 / seconds;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}
