@@ -58,7 +58,7 @@ public final class S3StorageProvider implements StorageBackendProvider {
 
     @Override
     public StorageBackend create(Map<String, String> settings) {
-        return S3Storage.open(config(settings), spoolDir(settings));
+        return S3Storage.connect(config(settings), spoolDir(settings));
     }
 
     /** The configuration the settings describe; INVALID_INPUT naming the key for anything unusable. */
