@@ -111,7 +111,10 @@ public final class S3Bench {
 
     private static Figure runStorage(S3MockServer server, Path work, String bucket, InstanceSet set, int threads)
             throws Exception {
-        try (S3Storage s = new S3Storage(config(server, bucket, threads), work.resolve("spool"))) {
+        CloudStorageConfig c = config(server, bucket, threads);
+        // -Ds3bench.multipartThreshold=... (bytes) separates the cost of multipart itself from the rest
+        long threshold = Long.getLong("s3bench.multipartThreshold", c.multipartThreshold());
+        try (S3Storage s = new S3Storage(c.withMultipart(threshold, c.partSize()), work.resolve("spool"))) {
             double store = timed(set, threads, i -> s.store(set.files().get(i)));
             double retrieve = timed(set, threads, i -> {
                 try (InputStream in = s.open(SopInstanceUid.of(set.uids().get(i)[2]))) {
