@@ -100,6 +100,10 @@ class ArchiveIT {
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).contains("1.2.3.4.5").contains("find");
         assertThat(dir.resolve("missing.dcm")).doesNotExist();
+
+        Cli.Result verbose = cli.run("retrieve", "1.2.3.4.5", "-o", "missing.dcm", "--verbose");
+        assertThat(verbose.exit()).isEqualTo(1);
+        assertThat(verbose.err()).contains("StorageException").contains("\tat ");
     }
 
     @Test
