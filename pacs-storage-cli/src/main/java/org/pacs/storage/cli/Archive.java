@@ -188,11 +188,6 @@ public final class Archive implements AutoCloseable {
                 "tier " + tierOf(uid) + " never archives; the instance is readable now");
     }
 
-    static StorageException notAvailable(String what) {
-        return new StorageException(StorageException.Reason.UNSUPPORTED, what + " is not available yet in this"
-                + " build (its part has not landed); use a newer build of pacs-storage.");
-    }
-
     @Override
     public void close() {
         closeAll(opened);
