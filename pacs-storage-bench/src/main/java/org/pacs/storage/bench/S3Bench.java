@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.pacs.storage.testkit.SyntheticInstances;
 import org.pacs.storage.testkit.s3.S3MockServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -104,7 +106,7 @@ public final class S3Bench {
         server.createBucket(bucket);
         return CloudStorageConfig.forBucket(bucket).withEndpointUrl(server.endpoint().toString())
                 .withRegion(server.region()).withCredentials(server.accessKey(), server.secretKey())
-                .withMaxConnections(threads).withTimeouts(3000, 120_000);
+                .withMaxConnections(threads).withTimeouts(3000, 300_000);
     }
 
     private static Figure runStorage(S3MockServer server, Path work, String bucket, InstanceSet set, int threads)
@@ -116,16 +118,22 @@ public final class S3Bench {
                     in.transferTo(OutputStream.nullOutputStream());
                 }
             });
+            System.out.printf(Locale.ROOT, "  %s: store %.1f MB/s, retrieve %.1f MB/s%n", bucket, store, retrieve);
             return new Figure(store, retrieve);
         }
     }
 
-    /** The baseline: the same client settings S3Storage uses, and nothing but PutObject/GetObject. */
+    /**
+     * The baseline: the same HTTP client, pool size, socket timeout and retry mode S3Storage uses, and
+     * nothing but PutObject/GetObject of whole files.
+     */
     private static Figure runPlain(S3MockServer server, String bucket, InstanceSet set, int threads) throws Exception {
         CloudStorageConfig c = config(server, bucket, threads);
         KeyLayout layout = c.keyLayout();
         try (S3Client s3 = S3Client.builder().region(Region.of(c.region())).endpointOverride(server.endpoint())
-                .forcePathStyle(true).httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads))
+                .forcePathStyle(true).httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads)
+                        .socketTimeout(Duration.ofMillis(c.requestTimeoutMs())))
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey()))).build()) {
             double store = timed(set, threads, i -> {
@@ -140,6 +148,7 @@ public final class S3Bench {
                     in.transferTo(OutputStream.nullOutputStream());
                 }
             });
+            System.out.printf(Locale.ROOT, "  %s: store %.1f MB/s, retrieve %.1f MB/s%n", bucket, store, retrieve);
             return new Figure(store, retrieve);
         }
     }

@@ -94,16 +94,14 @@ public final class PacsStorageCli implements Callable<Integer> {
     /** Library loggers stay quiet unless asked: one line per error is the contract, not a page of warnings. */
     private static void configureLogging(String[] args) {
         boolean verbose = false;
-        boolean serve = false;
         for (String a : args) {
             verbose |= a.equals("-v") || a.equals("--verbose");
-            serve |= a.equals("serve");
         }
         setIfAbsent("org.slf4j.simpleLogger.logFile", "System.err");
         // SDKs (Azure, AWS, Netty) log every refused connection at ERROR before our one-line message says the
         // same thing with what to do; their logs are for --verbose.
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "off");
-        setIfAbsent("org.slf4j.simpleLogger.log.org.pacs.storage", verbose ? "debug" : serve ? "info" : "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.org.pacs.storage", verbose ? "debug" : "warn");
         setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
         setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
     }

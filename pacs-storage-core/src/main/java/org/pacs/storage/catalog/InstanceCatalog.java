@@ -21,6 +21,10 @@ import org.pacs.storage.hsm.StorageTier;
  */
 public interface InstanceCatalog extends AutoCloseable {
 
+    String MIGRATIONS_COMPLETED = "migrations.completed";
+    String MIGRATIONS_FAILED = "migrations.failed";
+    String MIGRATED_BYTES = "migrations.bytes";
+
     /** Adds a row; false (and nothing changed) when the UID is catalogued already. */
     boolean insert(CatalogEntry entry);
 
@@ -73,9 +77,13 @@ public interface InstanceCatalog extends AutoCloseable {
     /** Drops {@code owner}'s claim; no-op when someone else holds it. */
     void release(SopInstanceUid uid, String owner);
 
-    /** NONE → {@code state} (COPYING or CHANGING_CLASS) with source and target, if {@code owner} holds the claim. */
+    /**
+     * NONE → {@code state} (COPYING or CHANGING_CLASS) with source and target, claiming the row for
+     * {@code owner} in the same update when it is free, already {@code owner}'s, or its lease expired before
+     * {@code now}; false (nothing changed) otherwise.
+     */
     boolean beginMigration(SopInstanceUid uid, String owner, StorageTier source, StorageTier target,
-                           MigrationState state, Instant leaseUntil);
+                           MigrationState state, Instant now, Instant leaseUntil);
 
     /** {@code from} → {@code to} if {@code owner} holds the claim; renews the lease. */
     boolean advance(SopInstanceUid uid, String owner, MigrationState from, MigrationState to, Instant leaseUntil);
@@ -86,6 +94,12 @@ public interface InstanceCatalog extends AutoCloseable {
 
     /** Back to NONE with source and target cleared and the claim released. */
     boolean finish(SopInstanceUid uid, String owner, MigrationState from);
+
+    /**
+     * {@link #finish} plus the migration counters ({@link #MIGRATIONS_COMPLETED} + 1, {@link #MIGRATED_BYTES}
+     * + {@code bytes}) in one transaction: one durable write instead of three.
+     */
+    boolean finishMigrated(SopInstanceUid uid, String owner, MigrationState from, long bytes);
 
     /** Deletes the row (after its bytes are gone). */
     boolean delete(SopInstanceUid uid);

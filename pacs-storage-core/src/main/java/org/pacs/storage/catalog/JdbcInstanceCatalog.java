@@ -31,6 +31,11 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     private static final String SELECT = "SELECT " + CatalogRows.COLUMNS + " FROM instances";
     private static final String CLAIMABLE = " (claim_owner IS NULL OR claim_owner = ? OR lease_expiry < ?)";
+    private static final String FINISH = "UPDATE instances SET migration_state = 'NONE', migration_source = NULL,"
+            + " migration_target = NULL, claim_owner = NULL, lease_expiry = NULL WHERE sop_instance_uid = ?"
+            + " AND claim_owner = ? AND migration_state = ?";
+    private static final String ADD_COUNTER = "INSERT INTO counters (name, value) VALUES (?, ?)"
+            + " ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value";
 
     private final ConnectionPool pool;
     private final SqlDialect dialect;
@@ -236,11 +241,12 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     @Override
     public boolean beginMigration(SopInstanceUid uid, String owner, StorageTier source, StorageTier target,
-                                  MigrationState state, Instant leaseUntil) {
+                                  MigrationState state, Instant now, Instant leaseUntil) {
         return update("UPDATE instances SET migration_state = ?, migration_source = ?, migration_target = ?,"
-                        + " lease_expiry = ? WHERE sop_instance_uid = ? AND claim_owner = ?"
-                        + " AND migration_state = 'NONE' AND tier = ?", state.name(), source.name(), target.name(),
-                leaseUntil.toEpochMilli(), uid.value(), owner, source.name());
+                        + " claim_owner = ?, lease_expiry = ? WHERE sop_instance_uid = ?"
+                        + " AND migration_state = 'NONE' AND tier = ? AND" + CLAIMABLE, state.name(), source.name(),
+                target.name(), owner, leaseUntil.toEpochMilli(), uid.value(), source.name(), owner,
+                now.toEpochMilli());
     }
 
     @Override
@@ -262,9 +268,27 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     @Override
     public boolean finish(SopInstanceUid uid, String owner, MigrationState from) {
-        return update("UPDATE instances SET migration_state = 'NONE', migration_source = NULL,"
-                + " migration_target = NULL, claim_owner = NULL, lease_expiry = NULL WHERE sop_instance_uid = ?"
-                + " AND claim_owner = ? AND migration_state = ?", uid.value(), owner, from.name());
+        return update(FINISH, uid.value(), owner, from.name());
+    }
+
+    @Override
+    public boolean finishMigrated(SopInstanceUid uid, String owner, MigrationState from, long bytes) {
+        return pool.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(FINISH)) {
+                bind(ps, uid.value(), owner, from.name());
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(ADD_COUNTER)) {
+                bind(ps, MIGRATIONS_COMPLETED, 1L);
+                ps.addBatch();
+                bind(ps, MIGRATED_BYTES, bytes);
+                ps.addBatch();
+                ps.executeBatch();
+            }
+            return true;
+        });
     }
 
     @Override
@@ -309,8 +333,7 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     @Override
     public void addToCounter(String name, long delta) {
-        update("INSERT INTO counters (name, value) VALUES (?, ?)"
-                + " ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value", name, delta);
+        update(ADD_COUNTER, name, delta);
     }
 
     @Override

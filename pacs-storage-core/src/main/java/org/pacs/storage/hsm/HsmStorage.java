@@ -359,8 +359,8 @@ public final class HsmStorage implements StorageBackend {
             counts.put(t, u.instances());
             bytes.put(t, u.bytes());
         });
-        return new HsmStatistics(counts, bytes, catalog.counter(TierMigrator.COMPLETED),
-                catalog.counter(TierMigrator.FAILED));
+        return new HsmStatistics(counts, bytes, catalog.counter(InstanceCatalog.MIGRATIONS_COMPLETED),
+                catalog.counter(InstanceCatalog.MIGRATIONS_FAILED));
     }
 
     /** Writes pending last-access times now (otherwise: at the threshold, on the timer, and at close). */

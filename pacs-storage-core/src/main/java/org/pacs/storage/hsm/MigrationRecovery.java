@@ -78,19 +78,19 @@ final class MigrationRecovery {
                 if (e.instance().sha256().equals(sha) && catalog.commitTier(uid, config.nodeId(),
                         MigrationState.COPIED, tiers.location(e.migrationTarget()), MigrationState.COMMITTED,
                         lease.get())) {
-                    finishCommitted(uid, e.migrationSource(), e.migrationTarget());
+                    finishCommitted(uid, e.migrationSource(), e.migrationTarget(), e.instance().sizeBytes());
                 } else {
                     rollback(e.instance(), dest, MigrationState.COPIED);
                 }
             }
-            case COMMITTED -> finishCommitted(uid, e.migrationSource(), e.tier());
+            case COMMITTED -> finishCommitted(uid, e.migrationSource(), e.tier(), e.instance().sizeBytes());
             case CHANGING_CLASS -> {
                 ArchivalBackend b = (ArchivalBackend) tiers.backend(e.migrationTarget());
                 String wanted = tiers.storageClass(e.migrationTarget());
                 if (wanted.equalsIgnoreCase(b.storageClass(uid)) && catalog.commitTier(uid, config.nodeId(),
                         MigrationState.CHANGING_CLASS, tiers.location(e.migrationTarget()),
                         MigrationState.COMMITTED, lease.get())) {
-                    catalog.finish(uid, config.nodeId(), MigrationState.COMMITTED);
+                    catalog.finishMigrated(uid, config.nodeId(), MigrationState.COMMITTED, e.instance().sizeBytes());
                 } else {
                     b.changeStorageClass(uid, tiers.storageClass(e.migrationSource()));
                     catalog.finish(uid, config.nodeId(), MigrationState.CHANGING_CLASS);
@@ -112,13 +112,13 @@ final class MigrationRecovery {
     }
 
     /** The tier switch is committed: delete the source copy (when configured) and return to NONE. */
-    void finishCommitted(SopInstanceUid uid, StorageTier source, StorageTier committed) {
+    void finishCommitted(SopInstanceUid uid, StorageTier source, StorageTier committed, long bytes) {
         // a shared (in-place) backend holds the only copy under both tiers: never delete it
         if (config.deleteAfterMigration() && source != null && !tiers.inPlace(source, committed)) {
             removeQuietly(tiers.backend(source), uid);
         }
         CrashPoints.reached("source-deleted");
-        catalog.finish(uid, config.nodeId(), MigrationState.COMMITTED);
+        catalog.finishMigrated(uid, config.nodeId(), MigrationState.COMMITTED, bytes);
     }
 
     /** The SHA-256 the target backend recorded from its own streaming hash, or "" when it has no copy. */

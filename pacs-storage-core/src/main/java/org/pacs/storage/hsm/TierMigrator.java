@@ -26,10 +26,6 @@ import org.pacs.storage.catalog.MigrationState;
  */
 final class TierMigrator {
 
-    static final String COMPLETED = "migrations.completed";
-    static final String FAILED = "migrations.failed";
-    static final String BYTES = "migrations.bytes";
-
     private final InstanceCatalog catalog;
     private final HsmTiers tiers;
     private final HsmStorageConfig config;
@@ -61,55 +57,71 @@ final class TierMigrator {
         ReentrantLock lock = locks.lockFor(uid);
         lock.lock();
         try {
-            String node = config.nodeId();
-            if (!catalog.claim(uid, node, config.clock().instant(), lease())) {
-                CatalogEntry e = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
-                throw new StorageException(StorageException.Reason.UNAVAILABLE, "Instance " + uid
-                        + " is being moved by node '" + e.claimOwner() + "' until " + e.leaseExpiry()
-                        + "; retry after that.");
-            }
-            try {
-                CatalogEntry entry = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
-                if (entry.migrationState() == MigrationState.REMOVING) {
-                    recovery.recover(entry);
-                    throw StorageException.notFound(uid);
-                }
-                if (entry.migrationState() != MigrationState.NONE) {
-                    recovery.recover(entry); // a dead attempt (ours before a restart, or an expired lease)
-                    entry = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
-                }
+            CatalogEntry entry = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
+            if (entry.migrationState() == MigrationState.NONE) {
                 if (entry.tier() == target) {
                     return false;
                 }
-                if (tiers.inPlace(entry.tier(), target)) {
-                    changeClass(entry, target);
-                } else {
-                    copy(entry, target);
+                // common case: the first state write claims the row too (one durable write fewer)
+                if (move(entry, target)) {
+                    return true;
                 }
-                catalog.addToCounter(COMPLETED, 1);
-                catalog.addToCounter(BYTES, entry.instance().sizeBytes());
-                return true;
-            } catch (StorageException e) {
-                if (e.reason() != StorageException.Reason.NOT_FOUND) {
-                    catalog.addToCounter(FAILED, 1);
-                }
-                throw e;
-            } finally {
-                catalog.release(uid, node);
             }
+            return claimRecoverAndMove(uid, target);
+        } catch (StorageException e) {
+            if (e.reason() != StorageException.Reason.NOT_FOUND) {
+                catalog.addToCounter(InstanceCatalog.MIGRATIONS_FAILED, 1);
+            }
+            throw e;
         } finally {
             lock.unlock();
         }
     }
 
-    private void copy(CatalogEntry entry, StorageTier target) {
+    /** The slow path: the row is claimed or mid-migration; take the claim, settle any dead attempt, move. */
+    private boolean claimRecoverAndMove(SopInstanceUid uid, StorageTier target) {
+        String node = config.nodeId();
+        if (!catalog.claim(uid, node, config.clock().instant(), lease())) {
+            CatalogEntry e = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
+            throw new StorageException(StorageException.Reason.UNAVAILABLE, "Instance " + uid
+                    + " is being moved by node '" + e.claimOwner() + "' until " + e.leaseExpiry()
+                    + "; retry after that.");
+        }
+        try {
+            CatalogEntry entry = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
+            if (entry.migrationState() != MigrationState.NONE) {
+                recovery.recover(entry); // a dead attempt (ours before a restart, or an expired lease)
+                if (entry.migrationState() == MigrationState.REMOVING) {
+                    throw StorageException.notFound(uid);
+                }
+                entry = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
+            }
+            if (entry.tier() == target) {
+                return false;
+            }
+            if (!move(entry, target)) {
+                throw lostClaim(uid);
+            }
+            return true;
+        } finally {
+            catalog.release(uid, node); // no-op after a completed move, which released it already
+        }
+    }
+
+    /** False when the first state write found the row claimed by someone else (nothing was done). */
+    private boolean move(CatalogEntry entry, StorageTier target) {
+        return tiers.inPlace(entry.tier(), target) ? changeClass(entry, target) : copy(entry, target);
+    }
+
+    private boolean copy(CatalogEntry entry, StorageTier target) {
         SopInstanceUid uid = entry.instance().sopInstanceUid();
         String node = config.nodeId();
         StorageBackend source = tiers.backend(entry.tier());
         StorageBackend dest = tiers.backend(target);
         CrashPoints.reached("before-begin");
-        if (!catalog.beginMigration(uid, node, entry.tier(), target, MigrationState.COPYING, lease())) {
-            throw lostClaim(uid);
+        if (!catalog.beginMigration(uid, node, entry.tier(), target, MigrationState.COPYING,
+                config.clock().instant(), lease())) {
+            return false;
         }
         CrashPoints.reached("copying");
         StoredInstance copied;
@@ -143,16 +155,18 @@ final class TierMigrator {
             throw lostClaim(uid);
         }
         CrashPoints.reached("committed");
-        recovery.finishCommitted(uid, entry.tier(), target);
+        recovery.finishCommitted(uid, entry.tier(), target, entry.instance().sizeBytes());
         CrashPoints.reached("finished");
+        return true;
     }
 
-    private void changeClass(CatalogEntry entry, StorageTier target) {
+    private boolean changeClass(CatalogEntry entry, StorageTier target) {
         SopInstanceUid uid = entry.instance().sopInstanceUid();
         String node = config.nodeId();
         ArchivalBackend backend = (ArchivalBackend) tiers.backend(target);
-        if (!catalog.beginMigration(uid, node, entry.tier(), target, MigrationState.CHANGING_CLASS, lease())) {
-            throw lostClaim(uid);
+        if (!catalog.beginMigration(uid, node, entry.tier(), target, MigrationState.CHANGING_CLASS,
+                config.clock().instant(), lease())) {
+            return false;
         }
         CrashPoints.reached("changing-class");
         try {
@@ -166,7 +180,8 @@ final class TierMigrator {
                 MigrationState.COMMITTED, lease())) {
             throw lostClaim(uid);
         }
-        catalog.finish(uid, node, MigrationState.COMMITTED);
+        catalog.finishMigrated(uid, node, MigrationState.COMMITTED, entry.instance().sizeBytes());
+        return true;
     }
 
     private static StorageException lostClaim(SopInstanceUid uid) {

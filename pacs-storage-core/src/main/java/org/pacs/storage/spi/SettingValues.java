@@ -18,7 +18,7 @@ import org.pacs.storage.StorageException;
 public final class SettingValues {
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([a-z]*)");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
     private SettingValues() {
     }
@@ -80,6 +80,7 @@ public final class SettingValues {
                     case "s" -> Duration.ofSeconds(n);
                     case "m" -> Duration.ofMinutes(n);
                     case "h" -> Duration.ofHours(n);
+                    case "d" -> Duration.ofDays(n);
                     default -> Duration.ofMillis(n);
                 };
             } catch (NumberFormatException | ArithmeticException e) {
@@ -87,7 +88,7 @@ public final class SettingValues {
             }
         }
         throw StorageException.invalidInput("'" + key + "' must be a duration such as 3000 (milliseconds), 500ms,"
-                + " 3s or 2m, not '" + value + "'.");
+                + " 3s, 2m, 12h or 30d, not '" + value + "'.");
     }
 
     public static boolean bool(String key, String value) {

@@ -184,13 +184,15 @@ abstract class AbstractInstanceCatalogTest {
         catalog.insert(entry("1.7", "1.1", "1.1.5", "P1", null, 10, T0));
         SopInstanceUid u = uid("1.7");
         Instant lease = T0.plusSeconds(60);
-        assertThat(catalog.beginMigration(u, "a", StorageTier.HOT, StorageTier.WARM, MigrationState.COPYING, lease))
-                .as("unclaimed").isFalse();
         assertThat(catalog.claim(u, "a", T0, lease)).isTrue();
-        assertThat(catalog.beginMigration(u, "b", StorageTier.HOT, StorageTier.WARM, MigrationState.COPYING, lease))
-                .isFalse();
-        assertThat(catalog.beginMigration(u, "a", StorageTier.HOT, StorageTier.WARM, MigrationState.COPYING, lease))
-                .isTrue();
+        assertThat(catalog.beginMigration(u, "b", StorageTier.HOT, StorageTier.WARM, MigrationState.COPYING, T0,
+                lease)).as("a's live claim").isFalse();
+        assertThat(catalog.beginMigration(u, "a", StorageTier.WARM, StorageTier.COLD, MigrationState.COPYING, T0,
+                lease)).as("wrong source tier").isFalse();
+        assertThat(catalog.beginMigration(u, "a", StorageTier.HOT, StorageTier.WARM, MigrationState.COPYING, T0,
+                lease)).isTrue();
+        assertThat(catalog.beginMigration(u, "a", StorageTier.HOT, StorageTier.WARM, MigrationState.COPYING, T0,
+                lease)).as("already begun").isFalse();
         assertThat(catalog.unfinished("a", T0)).hasSize(1);
         assertThat(catalog.unfinished("b", T0)).as("live lease of another node").isEmpty();
         assertThat(catalog.unfinished("b", lease.plusSeconds(1))).as("expired lease").hasSize(1);
@@ -203,7 +205,9 @@ abstract class AbstractInstanceCatalogTest {
         assertThat(e.tier()).isEqualTo(StorageTier.WARM);
         assertThat(e.migrationSource()).isEqualTo(StorageTier.HOT);
         assertThat(catalog.tierUsage()).containsKey(StorageTier.WARM);
-        assertThat(catalog.finish(u, "a", MigrationState.COMMITTED)).isTrue();
+        assertThat(catalog.finishMigrated(u, "a", MigrationState.COMMITTED, 10)).isTrue();
+        assertThat(catalog.counter(InstanceCatalog.MIGRATIONS_COMPLETED)).isEqualTo(1);
+        assertThat(catalog.counter(InstanceCatalog.MIGRATED_BYTES)).isEqualTo(10);
         e = catalog.get(u).orElseThrow();
         assertThat(e.migrationState()).isEqualTo(MigrationState.NONE);
         assertThat(e.claimOwner()).isNull();

@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Ingest, duplicate policy, index and queries come from {@link AbstractIndexedBackend}; this class moves the
  * bytes ({@link Uploader}), maps errors ({@link S3Errors}), rebuilds the index from object metadata
  * ({@link IndexRebuilder}) and handles archive classes ({@link ArchiveOperations}).
- * <p>The index lives in memory: {@link #open} rebuilds it from the bucket, the constructor starts empty.
+ * <p>The index lives in memory: {@link #connect} rebuilds it from the bucket, the constructor starts empty.
  */
 public final class S3Storage extends AbstractIndexedBackend implements ArchivalBackend {
 
@@ -65,7 +65,7 @@ public final class S3Storage extends AbstractIndexedBackend implements ArchivalB
     }
 
     /** Connects and rebuilds the index from the bucket, so a restarted process sees what it stored before. */
-    public static S3Storage open(CloudStorageConfig config, Path spoolDir) {
+    public static S3Storage connect(CloudStorageConfig config, Path spoolDir) {
         S3Storage s = new S3Storage(config, spoolDir);
         try {
             s.rebuildIndex();
@@ -197,6 +197,8 @@ public final class S3Storage extends AbstractIndexedBackend implements ArchivalB
         aborts.retry();
         StoredInstance inst = source.instance();
         String key = keyOf(inst);
+        // Header bytes only (the spooler parsed them already but does not keep the length); stored so a
+        // rebuild can fetch exactly the header with a ranged GET.
         long headerLength = DicomReader.readHeader(source.path()).headerLength();
         uploader.upload(source.path(), inst.sizeBytes(), new Uploader.ObjectWrite(key,
                 ObjectMetadata.of(inst, headerLength), config.storageClass(), config.enableEncryption()),

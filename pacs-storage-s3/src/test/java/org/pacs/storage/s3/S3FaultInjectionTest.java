@@ -131,6 +131,10 @@ class S3FaultInjectionTest {
             assertThat(e.getMessage()).contains("UploadPart").contains(direct.bucketName());
         });
         assertThat(proxy.faked()).as("the SDK retried the part, then gave up").hasSize(3);
+        assertThat(proxy.seen()).filteredOn(r -> r.hasQuery("partNumber")).isNotEmpty().allSatisfy(r ->
+                assertThat(S3StorageTest.header(r, "x-amz-checksum-crc32") != null
+                        || "x-amz-checksum-crc32".equals(S3StorageTest.header(r, "x-amz-trailer")))
+                        .as("every part carries a CRC32, in a header or a trailer").isTrue());
         assertThat(proxy.seen()).anyMatch(r -> r.method().equals("DELETE") && r.hasQuery("uploadId"));
         assertThat(raw.listMultipartUploads(b -> b.bucket(direct.bucketName())).uploads()).isEmpty();
         assertThat(raw.listObjectsV2(b -> b.bucket(direct.bucketName())).contents()).isEmpty();

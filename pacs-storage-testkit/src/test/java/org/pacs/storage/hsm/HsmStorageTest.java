@@ -213,9 +213,8 @@ class HsmStorageTest {
         Instant now = clock.instant();
         Instant lease = now.plus(Duration.ofMinutes(15));
         // what a node that died mid-copy leaves: state COPYING and a copy in the target
-        hsm.catalog().claim(uid, "dead-node", now, lease);
         hsm.catalog().beginMigration(uid, "dead-node", StorageTier.HOT, StorageTier.COLD, MigrationState.COPYING,
-                lease);
+                now, lease);
         try (InputStream in = hsm.tierBackend(StorageTier.HOT).open(uid)) {
             hsm.tierBackend(StorageTier.COLD).store(in);
         }

@@ -2,8 +2,9 @@ package org.pacs.storage.cli.config;
 
 import java.time.Duration;
 import java.util.Locale;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.pacs.storage.StorageException;
+import org.pacs.storage.spi.SettingValues;
 
 /** Parses the human forms the configuration accepts: durations like {@code 30d}, sizes like {@code 100MiB}. */
 public final class Units {
@@ -13,50 +14,29 @@ public final class Units {
             + " or KiB, MiB, GiB, TiB (powers of 1024), e.g. 100MiB";
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
-    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]i?b|b)?");
 
     private Units() {
     }
 
-    /** Returns the duration, or throws IllegalArgumentException naming the accepted forms. */
+    /**
+     * Returns the duration, or throws IllegalArgumentException naming the accepted forms. Unlike a backend's
+     * {@code *-ms} settings, a CLI duration must carry its unit: a bare 3600 would be read as milliseconds where
+     * the spec's migration_interval means seconds.
+     */
     public static Duration parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
+        if (!DURATION.matcher(text.trim().toLowerCase(Locale.ROOT)).matches()) {
             throw new IllegalArgumentException("'" + text + "' is not a duration; use " + DURATION_FORMS);
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        return SettingValues.duration("duration", text);
     }
 
     /** Returns the size in bytes, or throws IllegalArgumentException naming the accepted forms. */
     public static long parseSize(String text) {
-        Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a size; use " + SIZE_FORMS);
+        try {
+            return SettingValues.size("size", text);
+        } catch (StorageException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a size; use " + SIZE_FORMS, e);
         }
-        String unit = m.group(2) == null ? "b" : m.group(2);
-        long factor = switch (unit) {
-            case "b" -> 1L;
-            case "kb" -> 1000L;
-            case "mb" -> 1000L * 1000;
-            case "gb" -> 1000L * 1000 * 1000;
-            case "tb" -> 1000L * 1000 * 1000 * 1000;
-            case "kib" -> 1L << 10;
-            case "mib" -> 1L << 20;
-            case "gib" -> 1L << 30;
-            default -> 1L << 40;
-        };
-        double value = Double.parseDouble(m.group(1)) * factor;
-        if (value > Long.MAX_VALUE || (unit.equals("b") && m.group(1).contains("."))) {
-            throw new IllegalArgumentException("'" + text + "' is not a size; use " + SIZE_FORMS);
-        }
-        return (long) value;
     }
 
     /** The shortest exact form, for printing a duration back the way a person would write it. */

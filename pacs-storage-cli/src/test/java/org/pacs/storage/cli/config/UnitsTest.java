@@ -16,6 +16,7 @@ class UnitsTest {
         assertThat(Units.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
         assertThat(Units.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
         assertThatThrownBy(() -> Units.parseDuration("10")).hasMessageContaining("30d, 12h, 10s");
+        assertThatThrownBy(() -> Units.parseDuration("5x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Units.parseDuration("1w")).isInstanceOf(IllegalArgumentException.class);
         assertThat(Units.formatDuration(Duration.ofDays(365))).isEqualTo("365d");
         assertThat(Units.formatDuration(Duration.ofSeconds(90))).isEqualTo("90s");
@@ -26,7 +27,7 @@ class UnitsTest {
         assertThat(Units.parseSize("100MiB")).isEqualTo(100L << 20);
         assertThat(Units.parseSize("10GiB")).isEqualTo(10L << 30);
         assertThat(Units.parseSize("64kib")).isEqualTo(64L << 10);
-        assertThat(Units.parseSize("1.5GB")).isEqualTo(1_500_000_000L);
+        assertThat(Units.parseSize("15GB")).isEqualTo(15_000_000_000L);
         assertThat(Units.parseSize("4096")).isEqualTo(4096L);
         assertThat(Units.parseSize("0")).isZero();
         assertThatThrownBy(() -> Units.parseSize("big")).hasMessageContaining("100MiB");

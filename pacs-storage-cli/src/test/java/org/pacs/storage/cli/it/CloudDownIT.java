@@ -29,7 +29,6 @@ class CloudDownIT {
 
     @Test
     void anS3TierThatIsDownFailsWithOneClearLineAndExitOne() throws Exception {
-        Parts.assumeBackend("s3");
         Files.writeString(dir.resolve("pacs-storage.yaml"), """
                 tiers:
                   hot:
@@ -47,7 +46,6 @@ class CloudDownIT {
 
     @Test
     void anAzureTierThatIsDownFailsWithOneClearLineAndExitOne() throws Exception {
-        Parts.assumeBackend("azure");
         Files.writeString(dir.resolve("pacs-storage.yaml"), """
                 tiers:
                   hot:

@@ -13,7 +13,6 @@ class DemoIT {
 
     @Test
     void theReadmeJobRunsEveryStepOnTheEmbeddedDefault() {
-        Parts.assumeHsm();
         Cli cli = new Cli(dir);
         Cli.Result r = cli.run("demo");
 

@@ -19,7 +19,6 @@ class ServeIT {
 
     @Test
     void runsCyclesUntilSigtermThenStopsCleanly() throws Exception {
-        Parts.assumeMigrationService();
         Files.writeString(dir.resolve("pacs-storage.yaml"), """
                 hsm:
                   policy:

@@ -13,7 +13,6 @@ class UsersIT {
 
     @Test
     void manageUsersWithPasswordsFromStdinNeverFromArguments() {
-        Parts.assumeBackend("file");
         Cli cli = new Cli(dir);
 
         Cli.Result add = cli.runWithInput("correct horse battery\n", "users", "add", "alice", "--roles",

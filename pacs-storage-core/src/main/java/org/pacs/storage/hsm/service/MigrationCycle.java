@@ -22,10 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One migration cycle (spec §9.3): claims policy candidates in small batches and runs at most
- * {@code maxConcurrent} migrations at a time on the executor, a semaphore permit per running migration. The
- * thread calling {@link #run} coordinates and returns once every migration it started has ended, so a cycle
- * never leaves work behind, even when stopped.
+ * One migration cycle (spec §9.3): runs at most {@code maxConcurrent} migrations at a time on the executor, a
+ * semaphore permit per running migration, and claims candidates only for free permits. The thread calling
+ * {@link #run} coordinates and returns once every migration it started has ended, so a cycle never leaves
+ * work behind, even when stopped.
  */
 public final class MigrationCycle {
 
@@ -105,42 +105,41 @@ public final class MigrationCycle {
         long scheduled = 0;
         long scheduledBytes = 0;
         while (stop == Stop.NONE) {
-            int limit = (int) Math.min(maxConcurrent, policy.maxInstancesPerCycle() - scheduled);
-            long bytesLeft = policy.maxBytesPerCycle() - scheduledBytes;
-            if (limit <= 0 || bytesLeft <= 0) {
-                return;
-            }
-            // Small batches: a claim's lease runs from now, so claimed work must not queue for long.
-            ClaimedBatch batch = claim(limit, bytesLeft, backoff.waiting());
-            skipped.addAndGet(batch.skipped());
-            if (batch.tasks().isEmpty()) {
-                return; // no candidate left, or the next one does not fit the byte budget
-            }
-            for (MigrationTask task : batch.tasks()) {
-                SopInstanceUid uid = uidOf(task);
-                if (!attempted.add(uid)) {
-                    // Handed out again within this cycle: never touch the claim a running migration holds.
-                    if (!inFlight.contains(uid)) {
+            // Claim only for free slots, so a claimed instance starts at once and its lease never runs out in a
+            // queue (where another node would take it over).
+            permits.acquireUninterruptibly();
+            int slots = 1 + permits.drainPermits();
+            try {
+                int limit = (int) Math.min(slots, policy.maxInstancesPerCycle() - scheduled);
+                long bytesLeft = policy.maxBytesPerCycle() - scheduledBytes;
+                if (stop != Stop.NONE || limit <= 0 || bytesLeft <= 0) {
+                    return;
+                }
+                ClaimedBatch batch = claim(limit, bytesLeft, backoff.waiting());
+                skipped.addAndGet(batch.skipped());
+                if (batch.tasks().isEmpty()) {
+                    return; // no candidate left, or the next one does not fit the byte budget
+                }
+                for (MigrationTask task : batch.tasks()) {
+                    SopInstanceUid uid = uidOf(task);
+                    if (!attempted.add(uid)) {
+                        // Handed out again within this cycle: never touch the claim a running migration holds.
+                        if (!inFlight.contains(uid)) {
+                            giveBack(task);
+                        }
+                    } else if (stop != Stop.NONE) {
                         giveBack(task);
+                        skipped.incrementAndGet();
+                    } else {
+                        slots--;
+                        scheduled++;
+                        scheduledBytes += task.metadata().sizeBytes();
+                        inFlight.add(uid);
+                        submit(task);
                     }
-                    continue;
                 }
-                if (stop != Stop.NONE) {
-                    giveBack(task);
-                    skipped.incrementAndGet();
-                    continue;
-                }
-                permits.acquireUninterruptibly();
-                if (stop != Stop.NONE) {
-                    permits.release();
-                    giveBack(task);
-                    skipped.incrementAndGet();
-                    continue;
-                }
-                scheduled++;
-                scheduledBytes += task.metadata().sizeBytes();
-                inFlight.add(uid);
-                submit(task);
+            } finally {
+                permits.release(slots); // the slots no migration took
             }
         }
     }

@@ -1,0 +1,172 @@
+package org.pacs.storage.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageBackend;
+import org.pacs.storage.StoredInstance;
+import org.pacs.storage.catalog.JdbcInstanceCatalog;
+import org.pacs.storage.file.FileStorage;
+import org.pacs.storage.file.FileStorageConfig;
+import org.pacs.storage.hsm.HsmStorage;
+import org.pacs.storage.hsm.HsmStorageConfig;
+import org.pacs.storage.hsm.StorageTier;
+import org.pacs.storage.s3.CloudStorageConfig;
+import org.pacs.storage.s3.S3Storage;
+import org.pacs.storage.testkit.SyntheticInstances;
+import org.pacs.storage.testkit.s3.S3MockServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * HSM migration throughput (instances/s, MB/s) beside a plain copy of the same bytes at the same concurrency,
+ * as a ratio (goal: at least 0.7):
+ * <ul>
+ *   <li>hot → warm, both FileStorage: against copying the instance files with the same durability (file
+ *       forced to disk), without catalog, verification or source deletion;</li>
+ *   <li>hot → cold, FileStorage → S3Storage on S3Mock: against a bare SDK PutObject of the same files.</li>
+ * </ul>
+ * The HSM side does the whole crash-safe state machine: catalog claim and state per step (SQLite, FULL sync),
+ * streaming copy with SHA-256, verification against the target's hash, commit, source deletion.
+ * <p>Arguments (optional): {@code count sizeKiB threads}; defaults 200 1024 4.
+ */
+public final class MigrationBench {
+
+    private MigrationBench() {
+    }
+
+    interface Op {
+        void run(int i) throws Exception;
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int sizeKiB = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        Path work = Files.createTempDirectory("migrationbench-");
+        try {
+            List<Path> files = new ArrayList<>();
+            long bytes = 0;
+            for (int i = 0; i < count; i++) {
+                Path f = work.resolve("src").resolve(i + ".dcm");
+                Files.createDirectories(f.getParent());
+                bytes += SyntheticInstances.write(f, SyntheticInstances.header(), sizeKiB * 1024L, i);
+                files.add(f);
+            }
+            System.out.printf(Locale.ROOT, "MigrationBench: %d instances of %d KiB (%.1f MB), %d threads%n", count,
+                    sizeKiB, bytes / 1e6, threads);
+            double hsmWarm = hsm(work.resolve("a"), files, threads, null);
+            double plainWarm = timed(count, threads, i -> durableCopy(files.get(i),
+                    work.resolve("plain").resolve(i + ".dcm")));
+            double hsmCold;
+            double plainCold;
+            try (S3MockServer server = S3MockServer.start(work.resolve("s3mock"))) {
+                hsm(work.resolve("warmup"), files.subList(0, Math.min(20, count)), threads, server); // JIT, pools
+                hsmCold = hsm(work.resolve("b"), files, threads, server);
+                plainCold = plainPut(server, files, threads);
+            }
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%-26s %14s %14s %14s %7s%n", "case", "HSM inst/s", "HSM MB/s",
+                    "plain MB/s", "ratio");
+            row("hot -> warm (files)", count, bytes, hsmWarm, plainWarm);
+            row("hot -> cold (S3Mock)", count, bytes, hsmCold, plainCold);
+            System.out.println("(seconds measured per phase; ratio = HSM / plain copy of the same bytes, goal >= 0.7)");
+        } finally {
+            try (var walk = Files.walk(work)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void row(String name, int count, long bytes, double hsmS, double plainS) {
+        System.out.printf(Locale.ROOT, "%-26s %14.1f %14.1f %14.1f %7.2f%n", name, count / hsmS, bytes / 1e6 / hsmS,
+                bytes / 1e6 / plainS, plainS / hsmS);
+    }
+
+    /** Stores the files in hot (unmeasured), then times migrating all of them to warm or (with S3) cold. */
+    private static double hsm(Path dir, List<Path> files, int threads, S3MockServer s3) throws Exception {
+        StorageBackend hot = new FileStorage(FileStorageConfig.of(dir.resolve("hot")));
+        StorageBackend target = s3 == null ? new FileStorage(FileStorageConfig.of(dir.resolve("warm")))
+                : new S3Storage(s3Config(s3, "bench-" + dir.getFileName(), threads), dir.resolve("spool"));
+        StorageTier to = s3 == null ? StorageTier.WARM : StorageTier.COLD;
+        try (HsmStorage hsm = new HsmStorage(hot, s3 == null ? target : null, s3 == null ? null : target,
+                JdbcInstanceCatalog.sqlite(dir.resolve("catalog.db")), HsmStorageConfig.defaults().withNodeId("bench"))) {
+            List<SopInstanceUid> uids = new ArrayList<>();
+            for (Path f : files) {
+                StoredInstance s = hsm.store(f);
+                uids.add(s.sopInstanceUid());
+            }
+            double s = timed(uids.size(), threads, i -> hsm.migrate(uids.get(i), to));
+            if (hsm.getHsmStatistics().count(to) != uids.size()) {
+                throw new IllegalStateException("not every instance reached " + to);
+            }
+            return s;
+        }
+    }
+
+    private static void durableCopy(Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        try (InputStream in = Files.newInputStream(from);
+             FileChannel ch = FileChannel.open(to, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     StandardOpenOption.TRUNCATE_EXISTING);
+             OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+            in.transferTo(out);
+            ch.force(true);
+        }
+    }
+
+    private static CloudStorageConfig s3Config(S3MockServer server, String bucket, int threads) {
+        server.createBucket(bucket);
+        return CloudStorageConfig.forBucket(bucket).withEndpointUrl(server.endpoint().toString())
+                .withRegion(server.region()).withCredentials(server.accessKey(), server.secretKey())
+                .withMaxConnections(threads).withTimeouts(3000, 120_000);
+    }
+
+    private static double plainPut(S3MockServer server, List<Path> files, int threads) throws Exception {
+        CloudStorageConfig c = s3Config(server, "bench-plain", threads);
+        try (S3Client s3 = S3Client.builder().region(Region.of(c.region())).endpointOverride(server.endpoint())
+                .forcePathStyle(true).httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey()))).build()) {
+            return timed(files.size(), threads, i -> s3.putObject(b -> b.bucket("bench-plain").key("k/" + i),
+                    RequestBody.fromFile(files.get(i))));
+        }
+    }
+
+    /** Seconds to run {@code op} for 0..n-1 on {@code threads} threads. */
+    static double timed(int n, int threads, Op op) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            long t = System.nanoTime();
+            List<Future<?>> fs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int idx = i;
+                fs.add(pool.submit(() -> {
+                    op.run(idx);
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+            return (System.nanoTime() - t) / 1e9;
+        } finally {
+            pool.shutdown();
+        }
+    }
+}
