@@ -152,6 +152,8 @@ class ArchiveIT {
         Cli.Result m = cli.run("migrate", uid, "--to", "cold");
         assertThat(m.exit()).as(m.toString()).isZero();
         assertThat(cli.run("tier", "--json", uid).out()).contains("\"tier\": \"cold\"");
+        assertThat(cli.run("migrate", uid, "--to", "cold").out()).contains("already on cold");
+        assertThat(cli.run("stats").out()).contains("migrations: 1 completed, 0 failed");
 
         Cli.Result r = cli.run("retrieve", uid, "-o", "-");
         assertThat(r.stdoutBytes()).isEqualTo(Files.readAllBytes(source));
