@@ -2,15 +2,11 @@ package org.pacs.storage.s3;
 
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.pacs.storage.DuplicatePolicy;
 import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
+import org.pacs.storage.spi.SettingValues;
 import org.pacs.storage.spi.StorageBackendProvider;
 
 /** {@code type: s3}: builds an {@link S3Storage} from kebab-case settings (spec §3.1.1 field names). */
@@ -38,9 +34,6 @@ public final class S3StorageProvider implements StorageBackendProvider {
             CONNECT_TIMEOUT_MS, REQUEST_TIMEOUT_MS, ENABLE_ENCRYPTION, STORAGE_CLASS, KEY_PREFIX, LAYOUT,
             DUPLICATE_POLICY, SPOOL_DIR));
 
-    private static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\\s*");
-    private static final Pattern DURATION = Pattern.compile("(?i)\\s*(\\d+)\\s*(ms|s|m|min)?\\s*");
-
     @Override
     public String type() {
         return "s3";
@@ -63,124 +56,58 @@ public final class S3StorageProvider implements StorageBackendProvider {
 
     /** The configuration the settings describe; INVALID_INPUT naming the key for anything unusable. */
     public CloudStorageConfig config(Map<String, String> settings) {
-        for (String k : settings.keySet()) {
-            if (!KEYS.contains(k)) {
-                throw StorageException.invalidInput("Unknown s3 setting '" + k + "'; accepted: "
-                        + new TreeSet<>(KEYS) + ".");
-            }
-        }
-        String bucket = settings.get(BUCKET_NAME);
-        if (bucket == null || bucket.isBlank()) {
-            throw StorageException.invalidInput("s3 setting bucket-name is missing; name the bucket to store in.");
-        }
-        CloudStorageConfig c = CloudStorageConfig.forBucket(bucket);
-        if (settings.containsKey(REGION)) {
+        SettingValues.requireKnownKeys(type(), settings, KEYS);
+        CloudStorageConfig c = CloudStorageConfig.forBucket(SettingValues.required(settings, BUCKET_NAME,
+                "the name of the bucket to store in"));
+        if (present(settings, REGION)) {
             c = c.withRegion(settings.get(REGION));
         }
         c = c.withCredentials(settings.getOrDefault(ACCESS_KEY_ID, ""), settings.getOrDefault(SECRET_ACCESS_KEY, ""));
         c = c.withEndpointUrl(settings.getOrDefault(ENDPOINT_URL, ""));
-        c = c.withMultipart(size(settings, MULTIPART_THRESHOLD, c.multipartThreshold()),
-                size(settings, PART_SIZE, c.partSize()));
-        c = c.withMaxConnections((int) number(settings, MAX_CONNECTIONS, c.maxConnections()));
-        c = c.withTimeouts((int) millis(settings, CONNECT_TIMEOUT_MS, c.connectTimeoutMs()),
-                (int) millis(settings, REQUEST_TIMEOUT_MS, c.requestTimeoutMs()));
-        c = c.withEncryption(bool(settings, ENABLE_ENCRYPTION, c.enableEncryption()));
-        if (settings.containsKey(STORAGE_CLASS)) {
+        c = c.withMultipart(present(settings, MULTIPART_THRESHOLD)
+                        ? SettingValues.size(MULTIPART_THRESHOLD, settings.get(MULTIPART_THRESHOLD)) : c.multipartThreshold(),
+                present(settings, PART_SIZE) ? SettingValues.size(PART_SIZE, settings.get(PART_SIZE)) : c.partSize());
+        if (present(settings, MAX_CONNECTIONS)) {
+            c = c.withMaxConnections(SettingValues.integer(MAX_CONNECTIONS, settings.get(MAX_CONNECTIONS), 1, 1000));
+        }
+        c = c.withTimeouts(millis(settings, CONNECT_TIMEOUT_MS, c.connectTimeoutMs()),
+                millis(settings, REQUEST_TIMEOUT_MS, c.requestTimeoutMs()));
+        if (present(settings, ENABLE_ENCRYPTION)) {
+            c = c.withEncryption(SettingValues.bool(ENABLE_ENCRYPTION, settings.get(ENABLE_ENCRYPTION)));
+        }
+        if (present(settings, STORAGE_CLASS)) {
             c = c.withStorageClass(settings.get(STORAGE_CLASS));
         }
         c = c.withKeyPrefix(settings.getOrDefault(KEY_PREFIX, ""));
-        if (settings.containsKey(LAYOUT)) {
+        if (present(settings, LAYOUT)) {
             c = c.withLayout(KeyLayout.Kind.parse(settings.get(LAYOUT)));
         }
-        if (settings.containsKey(DUPLICATE_POLICY)) {
-            c = c.withDuplicatePolicy(policy(settings.get(DUPLICATE_POLICY)));
+        if (present(settings, DUPLICATE_POLICY)) {
+            c = c.withDuplicatePolicy(SettingValues.duplicatePolicy(DUPLICATE_POLICY, settings.get(DUPLICATE_POLICY)));
         }
         return c;
+    }
+
+    private static boolean present(Map<String, String> settings, String key) {
+        String v = settings.get(key);
+        return v != null && !v.isBlank();
+    }
+
+    private static int millis(Map<String, String> settings, String key, int dflt) {
+        if (!present(settings, key)) {
+            return dflt;
+        }
+        long ms = SettingValues.duration(key, settings.get(key)).toMillis();
+        if (ms > Integer.MAX_VALUE) {
+            throw StorageException.invalidInput("s3 setting " + key + "='" + settings.get(key)
+                    + "' is too long; keep it under 24 days.");
+        }
+        return (int) ms;
     }
 
     static Path spoolDir(Map<String, String> settings) {
         String dir = settings.get(SPOOL_DIR);
         return dir == null || dir.isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "pacs-storage-s3-spool")
                 : Path.of(dir);
-    }
-
-    static long size(Map<String, String> s, String key, long dflt) {
-        String v = s.get(key);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        Matcher m = SIZE.matcher(v);
-        if (!m.matches()) {
-            throw StorageException.invalidInput("s3 setting " + key + "='" + v + "' is not a size; write e.g."
-                    + " 10485760, 10MiB or 100MB.");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-        long factor = switch (unit) {
-            case "k", "kib" -> 1024L;
-            case "kb" -> 1000L;
-            case "m", "mib" -> 1024L * 1024;
-            case "mb" -> 1000L * 1000;
-            case "g", "gib" -> 1024L * 1024 * 1024;
-            case "gb" -> 1000L * 1000 * 1000;
-            default -> 1L;
-        };
-        return Math.multiplyExact(n, factor);
-    }
-
-    static long millis(Map<String, String> s, String key, long dflt) {
-        String v = s.get(key);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        Matcher m = DURATION.matcher(v);
-        if (!m.matches()) {
-            throw StorageException.invalidInput("s3 setting " + key + "='" + v + "' is not a duration; write e.g."
-                    + " 3000 (milliseconds), 3s or 1m.");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "ms" : m.group(2).toLowerCase(Locale.ROOT);
-        long ms = switch (unit) {
-            case "s" -> n * 1000;
-            case "m", "min" -> n * 60_000;
-            default -> n;
-        };
-        if (ms > Integer.MAX_VALUE) {
-            throw StorageException.invalidInput("s3 setting " + key + "='" + v + "' is too long; keep it under 24 days.");
-        }
-        return ms;
-    }
-
-    static long number(Map<String, String> s, String key, long dflt) {
-        String v = s.get(key);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw StorageException.invalidInput("s3 setting " + key + "='" + v + "' is not a whole number.");
-        }
-    }
-
-    static boolean bool(Map<String, String> s, String key, boolean dflt) {
-        String v = s.get(key);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        return switch (v.trim().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on" -> true;
-            case "false", "no", "off" -> false;
-            default -> throw StorageException.invalidInput("s3 setting " + key + "='" + v + "' must be true or false.");
-        };
-    }
-
-    static DuplicatePolicy policy(String v) {
-        try {
-            return DuplicatePolicy.valueOf(v.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw StorageException.invalidInput("s3 setting duplicate-policy='" + v + "' is unknown; use one of "
-                    + java.util.Arrays.toString(DuplicatePolicy.values()) + ".");
-        }
     }
 }
