@@ -54,7 +54,10 @@ public final class AzureBlobStorage extends AbstractIndexedBackend implements Ar
         this.config = config;
         this.naming = new BlobNaming(config.blobPrefix(), config.hashedLayout());
         AzureConnection conn = AzureConnection.open(config);
-        this.pool = Executors.newFixedThreadPool(config.maxConcurrency(), daemonThreads());
+        // Unbounded on purpose: each upload (and the rebuild) caps its own in-flight requests at max-concurrency,
+        // as the spec asks per upload; a shared fixed pool would cap all concurrent uploads together instead.
+        // Blocks stream from the spool file, so more threads cost no block-sized buffers.
+        this.pool = Executors.newCachedThreadPool(daemonThreads());
         this.blobs = new AzureBlobs(conn, new BlockUploader(config.blockUploadThreshold(), config.blockSize(),
                 config.maxConcurrency(), pool), READ_BLOCK_SIZE);
         try {

@@ -150,8 +150,9 @@ public final class Archive implements AutoCloseable {
         return hsm.getTier(uid).orElseThrow(() -> StorageException.notFound(uid)).name().toLowerCase(Locale.ROOT);
     }
 
-    public void migrate(SopInstanceUid uid, String tier) {
-        hsm.migrate(uid, StorageTier.parse(tier));
+    /** False when the instance was on {@code tier} already. */
+    public boolean migrate(SopInstanceUid uid, String tier) {
+        return hsm.migrate(uid, StorageTier.parse(tier));
     }
 
     /** One policy cycle, as a JSON-ready map with the spec's migration_result fields. */
@@ -185,11 +186,6 @@ public final class Archive implements AutoCloseable {
     private RestoreStatus notArchived(SopInstanceUid uid) {
         return new RestoreStatus(RestoreStatus.State.NOT_ARCHIVED, Optional.empty(),
                 "tier " + tierOf(uid) + " never archives; the instance is readable now");
-    }
-
-    static StorageException notAvailable(String what) {
-        return new StorageException(StorageException.Reason.UNSUPPORTED, what + " is not available yet in this"
-                + " build (its part has not landed); use a newer build of pacs-storage.");
     }
 
     @Override

@@ -40,7 +40,11 @@ final class ArchiveCommands {
                             t.getValue().instances(), Units.humanBytes(t.getValue().bytes())));
                 }
                 json.put("tiers", tiers);
-                archive.migrationCounters().ifPresent(c -> json.put("migrations", c));
+                archive.migrationCounters().ifPresent(c -> {
+                    json.put("migrations", c);
+                    text.append(String.format("migrations: %s completed, %s failed%n", c.get("completed"),
+                            c.get("failed")));
+                });
                 root.print(json, text.toString().stripTrailing());
                 return PacsStorageCli.OK;
             }

@@ -46,13 +46,13 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path input = Files.createTempDirectory("pacs-storage-demo-");
         try (Archive archive = root.openArchive()) {
-            step("generate");
+            step();
             SyntheticStudies.Result gen = new SyntheticStudies(System.nanoTime())
                     .generate(input, studies, 2, instances, bytes, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
             done("generate", GenerateCommand.toJson(gen), gen.files() + " instances in " + gen.studies().size()
                     + " studies, " + Units.humanBytes(gen.bytes()));
 
-            step("store");
+            step();
             StoreCommand.Summary stored = StoreCommand.store(archive.storage(), StoreCommand.collect(List.of(input)),
                     4, root);
             if (stored.failed() > 0) {
@@ -65,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
                             Units.humanBytes(stored.bytes()),
                             Progress.megabytesPerSecond(stored.bytes(), stored.seconds())));
 
-            step("find");
+            step();
             SyntheticStudies.Study first = gen.studies().get(0);
             QueryBuilder byPatient = new QueryBuilder("study", List.of("PatientID=" + first.patientId()));
             List<Map<String, Object>> found = byPatient.rows(archive.storage().find(byPatient.dataset()));
@@ -77,10 +77,10 @@ final class DemoCommand implements Callable<Integer> {
                     + found.size() + " study; StudyInstanceUID=" + first.studyInstanceUid() + " -> "
                     + instancesFound + " instances");
 
-            step("migrate");
+            step();
             done("migrate", migrate(archive, gen), lastMigrateText);
 
-            step("stats");
+            step();
             StorageStatistics all = archive.storage().statistics();
             Map<String, Object> stats = ArchiveCommands.Stats.statistics(all);
             StringBuilder text = new StringBuilder(all.totalInstances() + " instances, "
@@ -135,7 +135,7 @@ final class DemoCommand implements Callable<Integer> {
         return out;
     }
 
-    private void step(String name) {
+    private void step() {
         stepStart = System.nanoTime();
     }
 

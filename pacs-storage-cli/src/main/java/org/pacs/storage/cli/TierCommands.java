@@ -92,9 +92,9 @@ final class TierCommands {
                 archive.requireTier(target);
                 for (SopInstanceUid u : parsed) {
                     try {
-                        archive.migrate(u, target);
-                        results.add(Json.object("SOPInstanceUID", u.value(), "tier", target, "migrated", true));
-                        text.append(u).append(" -> ").append(target).append('\n');
+                        boolean moved = archive.migrate(u, target);
+                        results.add(Json.object("SOPInstanceUID", u.value(), "tier", target, "migrated", moved));
+                        text.append(u).append(moved ? " -> " : " already on ").append(target).append('\n');
                     } catch (StorageException e) {
                         failed++;
                         results.add(Json.object("SOPInstanceUID", u.value(), "migrated", false,

@@ -65,6 +65,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theCatalogIsAUrlOrAMappingWithCredentials() {
+        CliConfig c = new ConfigLoader(Map.of("PW", "pg-secret"), Path.of(".")).parse(TIERS + """
+                catalog:
+                  url: jdbc:postgresql://db:5432/pacs
+                  user: pacs
+                  password: ${PW}
+                """, "v.yaml");
+
+        assertThat(c.catalogUrl()).isEqualTo("jdbc:postgresql://db:5432/pacs");
+        assertThat(c.catalog().string("password")).contains("pg-secret");
+        assertThat(c.catalog().isSecret("password")).isTrue();
+        assertThatThrownBy(() -> loader.parse(TIERS + "catalog:\n  uri: jdbc:sqlite:x\n", "w.yaml"))
+                .hasMessageContaining("w.yaml:6: catalog.uri: unknown key; accepted in catalog: url, user, password");
+    }
+
+    @Test
     void anUnknownTopLevelKeyNamesFileLineAndAcceptedKeys() {
         assertThatThrownBy(() -> loader.parse(TIERS + "hsn:\n  x: 1\n", "c.yaml"))
                 .isInstanceOf(UsageException.class)

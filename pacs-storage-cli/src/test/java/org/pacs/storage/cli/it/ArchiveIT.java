@@ -100,6 +100,10 @@ class ArchiveIT {
         assertThat(r.err().strip().lines()).hasSize(1);
         assertThat(r.err()).contains("1.2.3.4.5").contains("find");
         assertThat(dir.resolve("missing.dcm")).doesNotExist();
+
+        Cli.Result verbose = cli.run("retrieve", "1.2.3.4.5", "-o", "missing.dcm", "--verbose");
+        assertThat(verbose.exit()).isEqualTo(1);
+        assertThat(verbose.err()).contains("StorageException").contains("\tat ");
     }
 
     @Test
@@ -148,6 +152,8 @@ class ArchiveIT {
         Cli.Result m = cli.run("migrate", uid, "--to", "cold");
         assertThat(m.exit()).as(m.toString()).isZero();
         assertThat(cli.run("tier", "--json", uid).out()).contains("\"tier\": \"cold\"");
+        assertThat(cli.run("migrate", uid, "--to", "cold").out()).contains("already on cold");
+        assertThat(cli.run("stats").out()).contains("migrations: 1 completed, 0 failed");
 
         Cli.Result r = cli.run("retrieve", uid, "-o", "-");
         assertThat(r.stdoutBytes()).isEqualTo(Files.readAllBytes(source));
