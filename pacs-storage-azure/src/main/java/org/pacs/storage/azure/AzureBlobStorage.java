@@ -22,6 +22,7 @@ import org.pacs.storage.dicom.DicomReader;
 import org.pacs.storage.dicom.TransferSyntax;
 import org.pacs.storage.index.AbstractIndexedBackend;
 import org.pacs.storage.index.IndexEntry;
+import org.pacs.storage.index.InstanceMetadata;
 import org.pacs.storage.query.QueryMatcher;
 import org.pacs.storage.spool.InstanceSpooler;
 import org.pacs.storage.spool.SpooledInstance;
@@ -119,7 +120,7 @@ public final class AzureBlobStorage extends AbstractIndexedBackend implements Ar
     }
 
     private boolean sameBytesStored(String name, StoredInstance incoming) {
-        return blobs.properties(name).flatMap(p -> BlobMetadata.parse(p.getMetadata(), p.getBlobSize()))
+        return blobs.properties(name).flatMap(p -> InstanceMetadata.decode(p.getMetadata(), p.getBlobSize(), null))
                 .map(stored -> stored.sha256().equals(incoming.sha256())).orElse(false);
     }
 

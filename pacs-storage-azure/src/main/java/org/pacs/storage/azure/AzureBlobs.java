@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 import org.pacs.storage.RestoreStatus;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
+import org.pacs.storage.index.InstanceMetadata;
 
 /**
  * Blob-level operations on the configured container, each mapping SDK failures through {@link AzureErrors}.
@@ -78,7 +79,7 @@ final class AzureBlobs {
                 boolean ifAbsent) {
         BlobRequestConditions cond = ifAbsent ? new BlobRequestConditions().setIfNoneMatch("*") : null;
         BlockUploader.BlobAttributes attrs = new BlockUploader.BlobAttributes(
-                new BlobHttpHeaders().setContentType(CONTENT_TYPE), BlobMetadata.of(instance, headerLength),
+                new BlobHttpHeaders().setContentType(CONTENT_TYPE), InstanceMetadata.encode(instance, headerLength),
                 tier.toSdk(), cond);
         try {
             uploader.upload(blob(blobName).getBlockBlobClient(), file, instance.sizeBytes(), attrs);

@@ -20,6 +20,7 @@ import org.pacs.storage.dicom.DicomReader;
 import org.pacs.storage.dicom.Tag;
 import org.pacs.storage.dicom.TransferSyntax;
 import org.pacs.storage.index.IndexEntry;
+import org.pacs.storage.index.InstanceMetadata;
 import org.pacs.storage.spool.InstanceHeaders;
 
 /**
@@ -84,7 +85,7 @@ final class IndexRebuilder {
             return Optional.empty();
         }
         long size = item.getProperties().getContentLength() == null ? 0 : item.getProperties().getContentLength();
-        Optional<StoredInstance> inst = BlobMetadata.parse(item.getMetadata(), size);
+        Optional<StoredInstance> inst = InstanceMetadata.decode(item.getMetadata(), size, null);
         Optional<BlobNaming.Parsed> parsed = naming.parse(item.getName());
         if (inst.isEmpty() || parsed.isEmpty()) {
             return Optional.empty();
@@ -112,7 +113,7 @@ final class IndexRebuilder {
     }
 
     private DicomFile readHeader(BlobItem item, StoredInstance inst) {
-        Optional<Long> headerLength = BlobMetadata.headerLength(item.getMetadata());
+        Optional<Long> headerLength = InstanceMetadata.headerLength(item.getMetadata());
         if (headerLength.isEmpty() || TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(inst.transferSyntaxUid())) {
             // A deflated header has no file offset to stop at; such instances are small, so read them whole.
             try (InputStream in = blobs.open(item.getName())) {

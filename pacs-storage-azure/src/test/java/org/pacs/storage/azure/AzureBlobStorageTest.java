@@ -30,6 +30,7 @@ import org.pacs.storage.StoredInstance;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.Tag;
 import org.pacs.storage.dicom.UidGenerator;
+import org.pacs.storage.index.InstanceMetadata;
 import org.pacs.storage.spool.InstanceSpooler;
 import org.pacs.storage.testkit.azure.AzuriteServer;
 
@@ -74,9 +75,9 @@ class AzureBlobStorageTest {
             String name = "pacs/" + stored.studyInstanceUid() + "/" + stored.seriesInstanceUid() + "/"
                     + stored.sopInstanceUid() + ".dcm";
             BlobProperties p = sdk(config).getBlobClient(name).getProperties();
-            assertThat(p.getMetadata()).containsEntry(BlobMetadata.SHA256, stored.sha256())
-                    .containsEntry(BlobMetadata.SOP, stored.sopInstanceUid().value())
-                    .containsEntry(BlobMetadata.TRANSFER_SYNTAX, "1.2.840.10008.1.2.1");
+            assertThat(p.getMetadata()).containsEntry(InstanceMetadata.SHA256, stored.sha256())
+                    .containsEntry(InstanceMetadata.SOP, stored.sopInstanceUid().value())
+                    .containsEntry(InstanceMetadata.TRANSFER_SYNTAX, "1.2.840.10008.1.2.1");
             assertThat(p.getContentType()).isEqualTo("application/dicom");
             assertThat(s.storageClass(stored.sopInstanceUid())).isEqualTo("Cool");
             assertThat(s.retrieve(stored.sopInstanceUid()).getString(Tag.PatientName)).contains("DOE^JANE");

@@ -1,5 +1,10 @@
 package org.pacs.storage.bench;
 
+import static org.pacs.storage.bench.CloudBench.deleteTree;
+import static org.pacs.storage.bench.CloudBench.generate;
+import static org.pacs.storage.bench.CloudBench.row;
+import static org.pacs.storage.bench.CloudBench.timed;
+
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.ParallelTransferOptions;
@@ -7,24 +12,17 @@ import com.azure.storage.blob.options.BlobUploadFromFileOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.azure.AzureBlobStorage;
 import org.pacs.storage.azure.AzureStorageConfig;
-import org.pacs.storage.dicom.DicomDataset;
-import org.pacs.storage.dicom.Tag;
+import org.pacs.storage.bench.CloudBench.Figure;
+import org.pacs.storage.bench.CloudBench.InstanceSet;
 import org.pacs.storage.spool.InstanceSpooler;
-import org.pacs.storage.testkit.SyntheticInstances;
 import org.pacs.storage.testkit.azure.AzuriteServer;
 
 /**
@@ -46,14 +44,7 @@ public final class AzureBench {
     private AzureBench() {
     }
 
-    record InstanceSet(List<Path> files, List<String[]> uids, long bytes) {
-        InstanceSet slice(int n) {
-            return new InstanceSet(files.subList(0, Math.min(n, files.size())), uids.subList(0, Math.min(n, uids.size())), -1);
-        }
-    }
 
-    record Figure(double storeMBs, double retrieveMBs) {
-    }
 
     public static void main(String[] args) throws Exception {
         int smallCount = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -131,69 +122,8 @@ public final class AzureBench {
         return u[0] + "/" + u[1] + "/" + u[2] + ".dcm";
     }
 
-    private static void row(String name, double storage, double plain) {
-        System.out.printf(Locale.ROOT, "%-32s %11.1f MB/s %7.1f MB/s %8.2f%n", name, storage, plain, storage / plain);
-    }
 
-    private static InstanceSet generate(Path dir, int count, long pixelBytes, long seed) throws IOException {
-        Files.createDirectories(dir);
-        List<Path> files = new ArrayList<>();
-        List<String[]> uids = new ArrayList<>();
-        long bytes = 0;
-        for (int i = 0; i < count; i++) {
-            DicomDataset h = SyntheticInstances.header();
-            Path f = dir.resolve(i + ".dcm");
-            bytes += SyntheticInstances.write(f, h, pixelBytes, seed + i);
-            files.add(f);
-            uids.add(new String[] {h.getString(Tag.StudyInstanceUID).orElseThrow(),
-                h.getString(Tag.SeriesInstanceUID).orElseThrow(), h.getString(Tag.SOPInstanceUID).orElseThrow()});
-        }
-        return new InstanceSet(files, uids, bytes);
-    }
 
-    interface Op {
-        void run(int index) throws Exception;
-    }
 
-    /** Runs op over every index on {@code threads} threads; returns MB/s of the set's bytes. */
-    private static double timed(InstanceSet set, int threads, Op op) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            long start = System.nanoTime();
-            List<Future<?>> fs = new ArrayList<>();
-            for (int i = 0; i < set.files().size(); i++) {
-                int idx = i;
-                fs.add(pool.submit(() -> {
-                    op.run(idx);
-                    return null;
-                }));
-            }
-            for (Future<?> f : fs) {
-                f.get();
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            long bytes = 0;
-            for (Path p : set.files()) {
-                bytes += Files.size(p);
-            }
-            return bytes / 1e6 / seconds;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-    }
 }

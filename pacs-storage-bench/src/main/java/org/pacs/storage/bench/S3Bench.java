@@ -1,27 +1,25 @@
 package org.pacs.storage.bench;
 
+import static org.pacs.storage.bench.CloudBench.deleteTree;
+import static org.pacs.storage.bench.CloudBench.generate;
+import static org.pacs.storage.bench.CloudBench.row;
+import static org.pacs.storage.bench.CloudBench.timed;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.pacs.storage.SopInstanceUid;
-import org.pacs.storage.dicom.DicomDataset;
-import org.pacs.storage.dicom.Tag;
+import org.pacs.storage.bench.CloudBench.Figure;
+import org.pacs.storage.bench.CloudBench.InstanceSet;
 import org.pacs.storage.s3.CloudStorageConfig;
 import org.pacs.storage.s3.KeyLayout;
 import org.pacs.storage.s3.S3Storage;
-import org.pacs.storage.testkit.SyntheticInstances;
 import org.pacs.storage.testkit.s3.S3MockServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -43,11 +41,7 @@ public final class S3Bench {
     private S3Bench() {
     }
 
-    record InstanceSet(List<Path> files, List<String[]> uids, long bytes) {
-    }
 
-    record Figure(double storeMBs, double retrieveMBs) {
-    }
 
     public static void main(String[] args) throws Exception {
         int smallCount = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -60,8 +54,7 @@ public final class S3Bench {
             InstanceSet small = generate(work.resolve("small"), smallCount, 64 * 1024, 1);
             InstanceSet large = generate(work.resolve("large"), largeCount, largeMiB << 20, 2);
             // Warm both paths (JIT, connection pools, S3Mock) on a slice of the small set, unmeasured.
-            InstanceSet warm = new InstanceSet(small.files().subList(0, Math.min(100, smallCount)),
-                    small.uids().subList(0, Math.min(100, smallCount)), 0);
+            InstanceSet warm = small.slice(100);
             runPlain(server, "warm-plain", warm, threads);
             runStorage(server, work, "warm-storage", warm, threads);
 
@@ -82,25 +75,7 @@ public final class S3Bench {
         }
     }
 
-    private static void row(String name, double storage, double plain) {
-        System.out.printf(Locale.ROOT, "%-32s %9.1f MB/s %7.1f MB/s %8.2f%n", name, storage, plain, storage / plain);
-    }
 
-    private static InstanceSet generate(Path dir, int count, long pixelBytes, long seed) throws IOException {
-        Files.createDirectories(dir);
-        List<Path> files = new ArrayList<>();
-        List<String[]> uids = new ArrayList<>();
-        long bytes = 0;
-        for (int i = 0; i < count; i++) {
-            DicomDataset h = SyntheticInstances.header();
-            Path f = dir.resolve(i + ".dcm");
-            bytes += SyntheticInstances.write(f, h, pixelBytes, seed + i);
-            files.add(f);
-            uids.add(new String[] {h.getString(Tag.StudyInstanceUID).orElseThrow(),
-                h.getString(Tag.SeriesInstanceUID).orElseThrow(), h.getString(Tag.SOPInstanceUID).orElseThrow()});
-        }
-        return new InstanceSet(files, uids, bytes);
-    }
 
     private static CloudStorageConfig config(S3MockServer server, String bucket, int threads) {
         server.createBucket(bucket);
@@ -156,54 +131,7 @@ public final class S3Bench {
         }
     }
 
-    interface Op {
-        void run(int index) throws Exception;
-    }
 
-    /** Runs op over every index on {@code threads} threads; returns MB/s of the set's bytes. */
-    private static double timed(InstanceSet set, int threads, Op op) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            long start = System.nanoTime();
-            List<Future<?>> fs = new ArrayList<>();
-            for (int i = 0; i < set.files().size(); i++) {
-                int idx = i;
-                fs.add(pool.submit(() -> {
-                    op.run(idx);
-                    return null;
-                }));
-            }
-            for (Future<?> f : fs) {
-                f.get();
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            long bytes = set.bytes() > 0 ? set.bytes() : sizeOf(set.files());
-            return bytes / 1e6 / seconds;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
 
-    private static long sizeOf(List<Path> files) throws IOException {
-        long n = 0;
-        for (Path p : files) {
-            n += Files.size(p);
-        }
-        return n;
-    }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-    }
 }

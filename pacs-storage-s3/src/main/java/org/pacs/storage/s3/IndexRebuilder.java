@@ -12,6 +12,7 @@ import org.pacs.storage.StoredInstance;
 import org.pacs.storage.dicom.DicomFile;
 import org.pacs.storage.dicom.DicomReader;
 import org.pacs.storage.index.IndexEntry;
+import org.pacs.storage.index.InstanceMetadata;
 import org.pacs.storage.spool.InstanceHeaders;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -106,12 +107,12 @@ final class IndexRebuilder {
             throw errors.map("HeadObject (index rebuild)", key, e);
         }
         long size = h.contentLength() == null ? 0 : h.contentLength();
-        Optional<StoredInstance> inst = ObjectMetadata.parse(h.metadata(), size, h.lastModified());
+        Optional<StoredInstance> inst = InstanceMetadata.decode(h.metadata(), size, h.lastModified());
         if (inst.isEmpty() || !layout.keyFor(inst.get().studyInstanceUid(), inst.get().seriesInstanceUid(),
                 inst.get().sopInstanceUid()).equals(key)) {
             return Optional.empty();
         }
-        long headerLength = ObjectMetadata.headerLength(h.metadata());
+        long headerLength = InstanceMetadata.headerLength(h.metadata()).orElse(-1L);
         long want = headerLength > 0 ? headerLength + PIXEL_ELEMENT_HEADER : FALLBACK_HEADER_BYTES;
         long last = Math.min(want, size) - 1;
         DicomFile header;

@@ -19,6 +19,7 @@ import org.pacs.storage.StoredInstance;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.DicomReader;
 import org.pacs.storage.index.AbstractIndexedBackend;
+import org.pacs.storage.index.InstanceMetadata;
 import org.pacs.storage.query.QueryMatcher;
 import org.pacs.storage.spool.InstanceSpooler;
 import org.pacs.storage.spool.SpooledInstance;
@@ -201,7 +202,7 @@ public final class S3Storage extends AbstractIndexedBackend implements ArchivalB
         // rebuild can fetch exactly the header with a ranged GET.
         long headerLength = DicomReader.readHeader(source.path()).headerLength();
         uploader.upload(source.path(), inst.sizeBytes(), new Uploader.ObjectWrite(key,
-                ObjectMetadata.of(inst, headerLength), config.storageClass(), config.enableEncryption()),
+                InstanceMetadata.encode(inst, headerLength), config.storageClass(), config.enableEncryption()),
                 progress.get());
         if (previous != null && !keyOf(previous).equals(key)) {
             // a replacement under another study or series: the old object would otherwise linger as an orphan

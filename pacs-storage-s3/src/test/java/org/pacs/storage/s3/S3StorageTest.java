@@ -15,6 +15,7 @@ import org.pacs.storage.StoredInstance;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.Tag;
 import org.pacs.storage.dicom.UidGenerator;
+import org.pacs.storage.index.InstanceMetadata;
 import org.pacs.storage.testkit.SyntheticInstances;
 import org.pacs.storage.testkit.s3.S3TestServer;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -71,9 +72,9 @@ class S3StorageTest {
         StoredInstance i = s.store(instance(study, series, 1000));
         String key = "archive/a/" + study + "/" + series + "/" + i.sopInstanceUid() + ".dcm";
         HeadObjectResponse h = raw(c).headObject(b -> b.bucket(c.bucketName()).key(key));
-        assertThat(h.metadata()).containsEntry("pacs-study-uid", study).containsEntry("pacs-series-uid", series)
-                .containsEntry("pacs-sop-uid", i.sopInstanceUid().value()).containsEntry("pacs-sha256", i.sha256())
-                .containsEntry("pacs-transfer-syntax", i.transferSyntaxUid());
+        assertThat(h.metadata()).containsEntry(InstanceMetadata.STUDY, study).containsEntry(InstanceMetadata.SERIES, series)
+                .containsEntry(InstanceMetadata.SOP, i.sopInstanceUid().value()).containsEntry(InstanceMetadata.SHA256, i.sha256())
+                .containsEntry(InstanceMetadata.TRANSFER_SYNTAX, i.transferSyntaxUid());
         assertThat(h.contentLength()).isEqualTo(i.sizeBytes());
     }
 
