@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +26,7 @@ import org.pacs.storage.index.AbstractIndexedBackend;
 import org.pacs.storage.s3.CloudStorageConfig;
 import org.pacs.storage.s3.S3Storage;
 import org.pacs.storage.spool.InstanceSpooler;
-import org.pacs.storage.testkit.AbstractStorageBackendTest;
+import org.pacs.storage.testkit.AbstractFileBackedStorageTest;
 import org.pacs.storage.testkit.ForkedBackend;
 import org.pacs.storage.testkit.SyntheticInstances;
 import org.pacs.storage.testkit.azure.AzuriteServer;
@@ -39,7 +38,7 @@ import org.pacs.storage.testkit.s3.S3MockServer;
  * one that depends on core, testkit, S3 and Azure together (the testkit cannot depend on the backends, which
  * depend on it).
  */
-class HsmCloudContractTest extends AbstractStorageBackendTest {
+class HsmCloudContractTest extends AbstractFileBackedStorageTest {
 
     private static final AtomicInteger N = new AtomicInteger();
     private static AzuriteServer azurite;
@@ -82,24 +81,10 @@ class HsmCloudContractTest extends AbstractStorageBackendTest {
     }
 
     /** Contract instances live in the hot tier (stores go there); its files are what the hooks damage. */
-    private static Path hotFile(StorageBackend b, StoredInstance i) {
+    @Override
+    protected Path storedFile(StorageBackend b, StoredInstance i) {
         FileStorageConfig c = ((FileStorage) ((HsmStorage) b).tierBackend(StorageTier.HOT)).config();
         return c.root().resolve(c.layout().relativePath(i));
-    }
-
-    @Override
-    protected void corruptStoredBytes(StorageBackend b, StoredInstance instance) throws Exception {
-        try (RandomAccessFile f = new RandomAccessFile(hotFile(b, instance).toFile(), "rw")) {
-            f.seek(f.length() - 10);
-            int v = f.read();
-            f.seek(f.length() - 10);
-            f.write(v ^ 0xFF);
-        }
-    }
-
-    @Override
-    protected void deleteStoredBytes(StorageBackend b, StoredInstance instance) throws Exception {
-        Files.delete(hotFile(b, instance));
     }
 
     /** The large instance goes through the hot FileStorage exactly as in HsmFileContractTest; not repeated. */

@@ -1,6 +1,5 @@
 package org.pacs.storage.file;
 
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -8,13 +7,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.pacs.storage.DuplicatePolicy;
 import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StoredInstance;
-import org.pacs.storage.testkit.AbstractStorageBackendTest;
+import org.pacs.storage.testkit.AbstractFileBackedStorageTest;
 import org.pacs.storage.testkit.ForkedBackend;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** FileStorage passes the whole backend contract, fsync on as deployed. */
-class FileStorageContractTest extends AbstractStorageBackendTest {
+class FileStorageContractTest extends AbstractFileBackedStorageTest {
 
     private final AtomicInteger roots = new AtomicInteger();
 
@@ -24,24 +23,10 @@ class FileStorageContractTest extends AbstractStorageBackendTest {
         return new FileStorage(FileStorageConfig.of(root).withDuplicatePolicy(policy));
     }
 
-    private static Path fileOf(StorageBackend b, StoredInstance i) {
+    @Override
+    protected Path storedFile(StorageBackend b, StoredInstance i) {
         FileStorageConfig c = ((FileStorage) b).config();
         return c.root().resolve(c.layout().relativePath(i));
-    }
-
-    @Override
-    protected void corruptStoredBytes(StorageBackend b, StoredInstance instance) throws Exception {
-        try (RandomAccessFile f = new RandomAccessFile(fileOf(b, instance).toFile(), "rw")) {
-            f.seek(f.length() - 10);
-            int v = f.read();
-            f.seek(f.length() - 10);
-            f.write(v ^ 0xFF);
-        }
-    }
-
-    @Override
-    protected void deleteStoredBytes(StorageBackend b, StoredInstance instance) throws Exception {
-        Files.delete(fileOf(b, instance));
     }
 
     @Override

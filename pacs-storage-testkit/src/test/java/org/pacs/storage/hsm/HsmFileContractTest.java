@@ -1,7 +1,5 @@
 package org.pacs.storage.hsm;
 
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,11 +8,11 @@ import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StoredInstance;
 import org.pacs.storage.file.FileStorage;
 import org.pacs.storage.file.FileStorageConfig;
-import org.pacs.storage.testkit.AbstractStorageBackendTest;
+import org.pacs.storage.testkit.AbstractFileBackedStorageTest;
 import org.pacs.storage.testkit.ForkedBackend;
 
 /** HsmStorage with every tier on FileStorage and a SQLite catalog passes the whole backend contract. */
-class HsmFileContractTest extends AbstractStorageBackendTest {
+class HsmFileContractTest extends AbstractFileBackedStorageTest {
 
     private final AtomicInteger roots = new AtomicInteger();
 
@@ -25,26 +23,12 @@ class HsmFileContractTest extends AbstractStorageBackendTest {
     }
 
     /** The file of an instance in the tier the catalog names. */
-    static Path fileOf(StorageBackend b, StoredInstance i) {
+    @Override
+    protected Path storedFile(StorageBackend b, StoredInstance i) {
         HsmStorage hsm = (HsmStorage) b;
         StorageTier tier = hsm.getTier(i.sopInstanceUid()).orElseThrow();
         FileStorageConfig c = ((FileStorage) hsm.tierBackend(tier)).config();
         return c.root().resolve(c.layout().relativePath(i));
-    }
-
-    @Override
-    protected void corruptStoredBytes(StorageBackend b, StoredInstance instance) throws Exception {
-        try (RandomAccessFile f = new RandomAccessFile(fileOf(b, instance).toFile(), "rw")) {
-            f.seek(f.length() - 10);
-            int v = f.read();
-            f.seek(f.length() - 10);
-            f.write(v ^ 0xFF);
-        }
-    }
-
-    @Override
-    protected void deleteStoredBytes(StorageBackend b, StoredInstance instance) throws Exception {
-        Files.delete(fileOf(b, instance));
     }
 
     @Override
