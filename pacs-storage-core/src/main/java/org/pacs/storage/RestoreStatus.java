@@ -7,19 +7,27 @@ import java.util.Optional;
 /**
  * Where an archived instance stands.
  *
- * @param state    NOT_ARCHIVED: readable now; ARCHIVED: no restore asked; IN_PROGRESS: asked, not done;
- *                 RESTORED: a readable copy exists until {@code expiry}
- * @param expiry   when a restored copy goes away, where the provider says
- * @param detail   the provider's own words, e.g. the x-amz-restore header or Azure's archive status
+ * @param state     NOT_ARCHIVED: readable now; ARCHIVED: no restore asked; IN_PROGRESS: asked, not done;
+ *                  RESTORED: a readable copy exists until {@link #expiry()}
+ * @param expiresAt when a restored copy goes away, or null where the provider does not say
+ * @param detail    the provider's own words, e.g. the x-amz-restore header or Azure's archive status
  */
-public record RestoreStatus(State state, Optional<Instant> expiry, String detail) {
+public record RestoreStatus(State state, Instant expiresAt, String detail) {
 
     public enum State { NOT_ARCHIVED, ARCHIVED, IN_PROGRESS, RESTORED }
 
     public RestoreStatus {
         Objects.requireNonNull(state, "state");
-        expiry = expiry == null ? Optional.empty() : expiry;
         detail = detail == null ? "" : detail;
+    }
+
+    /** A status the provider gave no expiry for. */
+    public static RestoreStatus of(State state, String detail) {
+        return new RestoreStatus(state, null, detail);
+    }
+
+    public Optional<Instant> expiry() {
+        return Optional.ofNullable(expiresAt);
     }
 
     public boolean readable() {

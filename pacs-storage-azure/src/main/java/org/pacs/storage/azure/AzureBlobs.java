@@ -171,10 +171,10 @@ final class AzureBlobs {
         String detail = "tier " + tier + (status == null ? "" : ", archive status " + status)
                 + (p.getRehydratePriority() == null ? "" : ", rehydrate priority " + p.getRehydratePriority());
         if (status != null && status.toString().startsWith("rehydrate-pending")) {
-            return new RestoreStatus(RestoreStatus.State.IN_PROGRESS, Optional.empty(), detail);
+            return RestoreStatus.of(RestoreStatus.State.IN_PROGRESS, detail);
         }
-        return new RestoreStatus(tier == AzureAccessTier.ARCHIVE ? RestoreStatus.State.ARCHIVED
-                : RestoreStatus.State.NOT_ARCHIVED, Optional.empty(), detail);
+        return RestoreStatus.of(tier == AzureAccessTier.ARCHIVE ? RestoreStatus.State.ARCHIVED
+                : RestoreStatus.State.NOT_ARCHIVED, detail);
     }
 
     private BlobClient blob(String blobName) {

@@ -184,7 +184,7 @@ public final class Archive implements AutoCloseable {
     }
 
     private RestoreStatus notArchived(SopInstanceUid uid) {
-        return new RestoreStatus(RestoreStatus.State.NOT_ARCHIVED, Optional.empty(),
+        return RestoreStatus.of(RestoreStatus.State.NOT_ARCHIVED,
                 "tier " + tierOf(uid) + " never archives; the instance is readable now");
     }
 

@@ -39,18 +39,18 @@ final class RestoreHeader {
      */
     static RestoreStatus status(String storageClass, String header) {
         if (!isArchiveClass(storageClass)) {
-            return new RestoreStatus(State.NOT_ARCHIVED, Optional.empty(), header);
+            return RestoreStatus.of(State.NOT_ARCHIVED, header);
         }
         if (header == null || header.isBlank()) {
-            return new RestoreStatus(State.ARCHIVED, Optional.empty(), "storage class " + storageClass);
+            return RestoreStatus.of(State.ARCHIVED, "storage class " + storageClass);
         }
         Matcher ongoing = ONGOING.matcher(header);
         if (ongoing.find() && ongoing.group(1).equals("true")) {
-            return new RestoreStatus(State.IN_PROGRESS, Optional.empty(), header);
+            return RestoreStatus.of(State.IN_PROGRESS, header);
         }
         Matcher expiry = EXPIRY.matcher(header);
         Optional<Instant> when = expiry.find() ? parseDate(expiry.group(1)) : Optional.empty();
-        return new RestoreStatus(State.RESTORED, when, header);
+        return new RestoreStatus(State.RESTORED, when.orElse(null), header);
     }
 
     static Optional<Instant> parseDate(String value) {

@@ -58,9 +58,9 @@ final class ArchivingFileBackend implements ArchivalBackend {
     @Override
     public RestoreStatus restoreStatus(SopInstanceUid uid) {
         if (!ARCHIVE.equals(classes.get(uid))) {
-            return new RestoreStatus(RestoreStatus.State.NOT_ARCHIVED, Optional.empty(), "");
+            return RestoreStatus.of(RestoreStatus.State.NOT_ARCHIVED, "");
         }
-        return new RestoreStatus(restores.getOrDefault(uid, RestoreStatus.State.ARCHIVED), Optional.empty(),
+        return RestoreStatus.of(restores.getOrDefault(uid, RestoreStatus.State.ARCHIVED),
                 "test archive");
     }
 
