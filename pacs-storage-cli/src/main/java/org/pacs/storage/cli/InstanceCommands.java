@@ -170,23 +170,14 @@ final class InstanceCommands {
     }
 
     @Command(name = "exists", description = "Exit code 0 if the instance is stored, 1 if not.")
-    static final class Exists implements Callable<Integer> {
-
-        @ParentCommand
-        PacsStorageCli root;
-
-        @Parameters(index = "0", paramLabel = "UID")
-        String uid;
+    static final class Exists extends SingleUidCommand {
 
         @Override
-        public Integer call() {
-            SopInstanceUid u = Uids.parse(uid);
-            try (Archive archive = root.openArchive()) {
-                boolean present = archive.storage().exists(u);
-                root.print(Json.object("SOPInstanceUID", u.value(), "exists", present),
-                        u + (present ? " is stored." : " is not stored."));
-                return present ? PacsStorageCli.OK : PacsStorageCli.FAILED;
-            }
+        int run(Archive archive, SopInstanceUid u) {
+            boolean present = archive.storage().exists(u);
+            root.print(Json.object("SOPInstanceUID", u.value(), "exists", present),
+                    u + (present ? " is stored." : " is not stored."));
+            return present ? PacsStorageCli.OK : PacsStorageCli.FAILED;
         }
     }
 }

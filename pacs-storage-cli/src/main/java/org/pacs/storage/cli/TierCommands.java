@@ -29,22 +29,13 @@ final class TierCommands {
     }
 
     @Command(name = "tier", description = "Prints the tier an instance is on.")
-    static final class Tier implements Callable<Integer> {
-
-        @ParentCommand
-        PacsStorageCli root;
-
-        @Parameters(index = "0", paramLabel = "UID")
-        String uid;
+    static final class Tier extends SingleUidCommand {
 
         @Override
-        public Integer call() {
-            SopInstanceUid u = Uids.parse(uid);
-            try (Archive archive = root.openArchive()) {
-                String tier = archive.tierOf(u);
-                root.print(Json.object("SOPInstanceUID", u.value(), "tier", tier), tier);
-                return PacsStorageCli.OK;
-            }
+        int run(Archive archive, SopInstanceUid u) {
+            String tier = archive.tierOf(u);
+            root.print(Json.object("SOPInstanceUID", u.value(), "tier", tier), tier);
+            return PacsStorageCli.OK;
         }
     }
 
@@ -145,22 +136,13 @@ final class TierCommands {
 
     @Command(name = "restore-status", description = "Whether an archived instance is readable, being restored, or"
             + " still archived.")
-    static final class RestoreStatus implements Callable<Integer> {
-
-        @ParentCommand
-        PacsStorageCli root;
-
-        @Parameters(index = "0", paramLabel = "UID")
-        String uid;
+    static final class RestoreStatus extends SingleUidCommand {
 
         @Override
-        public Integer call() {
-            SopInstanceUid u = Uids.parse(uid);
-            try (Archive archive = root.openArchive()) {
-                org.pacs.storage.RestoreStatus s = archive.restoreStatus(u);
-                root.print(json(u, s), text(u, s));
-                return PacsStorageCli.OK;
-            }
+        int run(Archive archive, SopInstanceUid u) {
+            org.pacs.storage.RestoreStatus s = archive.restoreStatus(u);
+            root.print(json(u, s), text(u, s));
+            return PacsStorageCli.OK;
         }
 
         static Map<String, Object> json(SopInstanceUid u, org.pacs.storage.RestoreStatus s) {

@@ -202,37 +202,38 @@ final class UserCommands implements Callable<Integer> {
         }
     }
 
-    @Command(name = "disable", description = "Deactivates a user: it keeps its data but is denied everything.")
-    static final class Disable implements Callable<Integer> {
+    /** disable and enable differ only in the flag they set. */
+    abstract static class SetActive implements Callable<Integer> {
         @ParentCommand
         UserCommands users;
 
         @Parameters(index = "0", paramLabel = "USERNAME")
         String username;
 
+        abstract boolean active();
+
         @Override
         public Integer call() {
             User u = users.withStorage(Action.WRITE,
-                    (s, actor) -> s.setActive(actor, s.getUserByUsername(username).id(), false));
-            users.root.print(json(u), "disabled " + u.username());
+                    (s, actor) -> s.setActive(actor, s.getUserByUsername(username).id(), active()));
+            users.root.print(json(u), (active() ? "enabled " : "disabled ") + u.username());
             return PacsStorageCli.OK;
         }
     }
 
-    @Command(name = "enable", description = "Reactivates a disabled user.")
-    static final class Enable implements Callable<Integer> {
-        @ParentCommand
-        UserCommands users;
-
-        @Parameters(index = "0", paramLabel = "USERNAME")
-        String username;
-
+    @Command(name = "disable", description = "Deactivates a user: it keeps its data but is denied everything.")
+    static final class Disable extends SetActive {
         @Override
-        public Integer call() {
-            User u = users.withStorage(Action.WRITE,
-                    (s, actor) -> s.setActive(actor, s.getUserByUsername(username).id(), true));
-            users.root.print(json(u), "enabled " + u.username());
-            return PacsStorageCli.OK;
+        boolean active() {
+            return false;
+        }
+    }
+
+    @Command(name = "enable", description = "Reactivates a disabled user.")
+    static final class Enable extends SetActive {
+        @Override
+        boolean active() {
+            return true;
         }
     }
 
