@@ -87,12 +87,7 @@ final class UserCommands implements Callable<Integer> {
     }
 
     @Command(name = "add", description = "Creates a user; the password is prompted for, or read from stdin.")
-    static final class Add implements Callable<Integer> {
-        @ParentCommand
-        UserCommands users;
-
-        @Parameters(index = "0", paramLabel = "USERNAME")
-        String username;
+    static final class Add extends UsernameCommand {
 
         @Option(names = "--roles", split = ",", paramLabel = "ROLE", description = "viewer, technologist,"
                 + " radiologist, administrator, system (comma-separated).")
@@ -122,6 +117,15 @@ final class UserCommands implements Callable<Integer> {
         }
     }
 
+    /** A users subcommand about one user, named by username. */
+    abstract static class UsernameCommand implements Callable<Integer> {
+        @ParentCommand
+        UserCommands users;
+
+        @Parameters(index = "0", paramLabel = "USERNAME")
+        String username;
+    }
+
     @Command(name = "list", description = "Lists users.")
     static final class ListUsers implements Callable<Integer> {
         @ParentCommand
@@ -137,12 +141,7 @@ final class UserCommands implements Callable<Integer> {
     }
 
     @Command(name = "show", description = "Shows a user with its permissions.")
-    static final class Show implements Callable<Integer> {
-        @ParentCommand
-        UserCommands users;
-
-        @Parameters(index = "0", paramLabel = "USERNAME")
-        String username;
+    static final class Show extends UsernameCommand {
 
         @Override
         public Integer call() {
@@ -157,12 +156,7 @@ final class UserCommands implements Callable<Integer> {
     }
 
     @Command(name = "set-roles", description = "Replaces a user's roles.")
-    static final class SetRoles implements Callable<Integer> {
-        @ParentCommand
-        UserCommands users;
-
-        @Parameters(index = "0", paramLabel = "USERNAME")
-        String username;
+    static final class SetRoles extends UsernameCommand {
 
         @Parameters(index = "1..*", arity = "0..*", paramLabel = "ROLE", description = "Roles (none clears them).")
         List<String> roles = new ArrayList<>();
@@ -178,12 +172,7 @@ final class UserCommands implements Callable<Integer> {
     }
 
     @Command(name = "set-password", description = "Sets a user's password (prompted for, or read from stdin).")
-    static final class SetPassword implements Callable<Integer> {
-        @ParentCommand
-        UserCommands users;
-
-        @Parameters(index = "0", paramLabel = "USERNAME")
-        String username;
+    static final class SetPassword extends UsernameCommand {
 
         @Override
         public Integer call() {
@@ -203,12 +192,7 @@ final class UserCommands implements Callable<Integer> {
     }
 
     /** disable and enable differ only in the flag they set. */
-    abstract static class SetActive implements Callable<Integer> {
-        @ParentCommand
-        UserCommands users;
-
-        @Parameters(index = "0", paramLabel = "USERNAME")
-        String username;
+    abstract static class SetActive extends UsernameCommand {
 
         abstract boolean active();
 
@@ -238,12 +222,7 @@ final class UserCommands implements Callable<Integer> {
     }
 
     @Command(name = "delete", description = "Deletes a user and its roles; the audit log keeps its history.")
-    static final class Delete implements Callable<Integer> {
-        @ParentCommand
-        UserCommands users;
-
-        @Parameters(index = "0", paramLabel = "USERNAME")
-        String username;
+    static final class Delete extends UsernameCommand {
 
         @Override
         public Integer call() {

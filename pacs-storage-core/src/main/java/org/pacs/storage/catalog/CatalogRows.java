@@ -44,19 +44,7 @@ final class CatalogRows {
 
     static void bindReplace(PreparedStatement ps, CatalogEntry e) throws SQLException {
         StoredInstance s = e.instance();
-        int i = 1;
-        ps.setString(i++, s.studyInstanceUid());
-        ps.setString(i++, s.seriesInstanceUid());
-        ps.setString(i++, s.sopClassUid());
-        ps.setString(i++, s.transferSyntaxUid());
-        for (Integer tag : HEADER_TAGS) {
-            ps.setString(i++, e.attributes().get(tag));
-        }
-        ps.setString(i++, e.tier().name());
-        ps.setString(i++, e.location());
-        ps.setLong(i++, s.sizeBytes());
-        ps.setString(i++, s.sha256());
-        ps.setLong(i++, s.storedAt().toEpochMilli());
+        int i = bindContent(ps, 1, e);
         ps.setLong(i++, s.storedAt().toEpochMilli());
         ps.setString(i, s.sopInstanceUid().value());
     }
@@ -64,10 +52,10 @@ final class CatalogRows {
     private CatalogRows() {
     }
 
-    static void bindInsert(PreparedStatement ps, CatalogEntry e) throws SQLException {
+    /** The columns insert and replace share, study UID through stored_at; returns the next index. */
+    private static int bindContent(PreparedStatement ps, int first, CatalogEntry e) throws SQLException {
         StoredInstance s = e.instance();
-        int i = 1;
-        ps.setString(i++, s.sopInstanceUid().value());
+        int i = first;
         ps.setString(i++, s.studyInstanceUid());
         ps.setString(i++, s.seriesInstanceUid());
         ps.setString(i++, s.sopClassUid());
@@ -80,6 +68,13 @@ final class CatalogRows {
         ps.setLong(i++, s.sizeBytes());
         ps.setString(i++, s.sha256());
         ps.setLong(i++, s.storedAt().toEpochMilli());
+        return i;
+    }
+
+    static void bindInsert(PreparedStatement ps, CatalogEntry e) throws SQLException {
+        StoredInstance s = e.instance();
+        ps.setString(1, s.sopInstanceUid().value());
+        int i = bindContent(ps, 2, e);
         setMillis(ps, i++, e.lastAccessed());
         ps.setLong(i++, (e.lastAccessed() != null ? e.lastAccessed() : s.storedAt()).toEpochMilli());
         ps.setString(i++, e.migrationState().name());
