@@ -61,6 +61,14 @@ public interface StorageBackend extends AutoCloseable {
         return out;
     }
 
+    /**
+     * A group of writes made durable together (see {@link WriteBatch}); for bulk moves such as tier migration.
+     * By default each write is durable on its own.
+     */
+    default WriteBatch batch() {
+        return WriteBatch.immediate(this);
+    }
+
     StorageStatistics statistics();
 
     /** Re-reads every instance, compares SHA-256 with the index, and lists missing, corrupt and orphaned. */

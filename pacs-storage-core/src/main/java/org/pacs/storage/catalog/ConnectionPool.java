@@ -7,12 +7,16 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.pacs.storage.StorageException;
 
 /**
  * A small fixed pool: the catalog needs a handful of connections (one per concurrent migration plus readers)
  * and no pool library is worth a dependency for that. A connection that fails validation after an error is
  * replaced rather than handed out again.
+ * <p>For an embedded database with one writer at a time (SQLite), writes queue on a fair lock here: a writer
+ * that meets SQLite's own lock waits in its busy handler, which sleeps 1, 2, 5, 10... ms between tries, so under
+ * concurrent migrations most of the time went to sleeping rather than to committing.
  */
 final class ConnectionPool implements AutoCloseable {
 
@@ -30,10 +34,14 @@ final class ConnectionPool implements AutoCloseable {
     private final BlockingQueue<Connection> idle;
     private final List<Connection> all = new ArrayList<>();
     private final String description;
+    private final ReentrantLock writeLock;
+    /** The connection of the {@link #atomically} call running on this thread, which every call joins. */
+    private final ThreadLocal<Connection> bound = new ThreadLocal<>();
     private volatile boolean closed;
 
-    ConnectionPool(ConnectionFactory factory, int size, String description) {
+    ConnectionPool(ConnectionFactory factory, int size, String description, boolean singleWriter) {
         this.factory = factory;
+        this.writeLock = singleWriter ? new ReentrantLock(true) : null;
         this.idle = new ArrayBlockingQueue<>(size);
         this.description = description;
         for (int i = 0; i < size; i++) {
@@ -55,6 +63,14 @@ final class ConnectionPool implements AutoCloseable {
     }
 
     <T> T withConnection(SqlWork<T> work) {
+        Connection joined = bound.get();
+        if (joined != null) {
+            try {
+                return work.run(joined);
+            } catch (SQLException e) {
+                throw translate(e);
+            }
+        }
         Connection c = borrow();
         boolean healthy = true;
         try {
@@ -67,9 +83,44 @@ final class ConnectionPool implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} in one transaction; rolls back on any failure. */
+    /** Runs {@code work}, which writes, on a connection (after the writers before it, for a single-writer database). */
+    <T> T writing(SqlWork<T> work) {
+        if (writeLock == null) {
+            return withConnection(work);
+        }
+        writeLock.lock();
+        try {
+            return withConnection(work);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} in one transaction that every catalog call it makes on this thread joins: many state
+     * changes, one commit (and one wait for the disk). Rolls back when {@code work} throws.
+     */
+    <T> T atomically(java.util.function.Supplier<T> work) {
+        if (bound.get() != null) {
+            return work.get();
+        }
+        return inTransaction(c -> {
+            bound.set(c);
+            try {
+                return work.get();
+            } finally {
+                bound.remove();
+            }
+        });
+    }
+
+    /** Runs {@code work}, which writes, in one transaction; rolls back on any failure. */
     <T> T inTransaction(SqlWork<T> work) {
-        return withConnection(c -> {
+        Connection joined = bound.get();
+        if (joined != null) {
+            return withConnection(work); // part of the enclosing atomically(...)
+        }
+        return writing(c -> {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);

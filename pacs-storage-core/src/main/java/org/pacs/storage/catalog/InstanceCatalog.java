@@ -120,6 +120,14 @@ public interface InstanceCatalog extends AutoCloseable {
 
     long counter(String name);
 
+    /**
+     * Runs {@code work} so that the catalog changes it makes on this thread commit together, or not at all when it
+     * throws: a batch of migrations pays one durable commit per step instead of one per instance.
+     */
+    default <T> T atomically(java.util.function.Supplier<T> work) {
+        return work.get();
+    }
+
     @Override
     void close();
 

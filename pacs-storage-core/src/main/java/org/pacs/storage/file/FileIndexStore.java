@@ -37,10 +37,12 @@ final class FileIndexStore implements AutoCloseable {
     private static final List<IndexedAttribute> ATTRS = IndexedAttributes.stored();
 
     private final Connection db;
+    private final String synchronous;
     private PreparedStatement upsert;
 
-    private FileIndexStore(Connection db) {
+    private FileIndexStore(Connection db, String synchronous) {
         this.db = db;
+        this.synchronous = synchronous;
     }
 
     /** Opens or creates the index; SQLException means the file is unusable and should be rebuilt. */
@@ -49,7 +51,7 @@ final class FileIndexStore implements AutoCloseable {
         try {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=" + (fsync ? "FULL" : "OFF"));
+                s.execute("PRAGMA synchronous=" + synchronous(fsync));
                 StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS instance (sop_uid TEXT PRIMARY KEY,"
                         + " study_uid TEXT NOT NULL, series_uid TEXT NOT NULL, sop_class_uid TEXT NOT NULL,"
                         + " transfer_syntax_uid TEXT NOT NULL, size_bytes INTEGER NOT NULL, sha256 TEXT NOT NULL,"
@@ -67,11 +69,15 @@ final class FileIndexStore implements AutoCloseable {
                     }
                 }
             }
-            return new FileIndexStore(c);
+            return new FileIndexStore(c, synchronous(fsync));
         } catch (SQLException e) {
             c.close();
             throw e;
         }
+    }
+
+    private static String synchronous(boolean fsync) {
+        return fsync ? "FULL" : "OFF";
     }
 
     /** The layout the root was created with. */
@@ -153,6 +159,53 @@ final class FileIndexStore implements AutoCloseable {
         }
     }
 
+    /**
+     * A state change committed without waiting for the disk: it survives a process crash (the OS has it), and
+     * the next synced commit makes it durable with everything before it (one WAL, written in order).
+     */
+    synchronized void setStateUnsynced(SopInstanceUid uid, int state) {
+        try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA synchronous=OFF");
+            try {
+                setState(uid, state);
+            } finally {
+                s.execute("PRAGMA synchronous=" + synchronous);
+            }
+        } catch (SQLException ex) {
+            throw failure("mark instance " + uid, ex);
+        }
+    }
+
+    /** Writes {@code rows} and deletes {@code deleted} in one transaction (a batch commit). */
+    synchronized void apply(List<IndexEntry> rows, List<SopInstanceUid> deleted) {
+        try {
+            db.setAutoCommit(false);
+            for (IndexEntry e : rows) {
+                upsert(e);
+            }
+            for (SopInstanceUid uid : deleted) {
+                delete(uid);
+            }
+            db.commit();
+        } catch (SQLException | RuntimeException ex) {
+            try {
+                db.rollback();
+            } catch (SQLException suppressed) {
+                ex.addSuppressed(suppressed);
+            }
+            if (ex instanceof SQLException sql) {
+                throw failure("record a batch of changes", sql);
+            }
+            throw (RuntimeException) ex;
+        } finally {
+            try {
+                db.setAutoCommit(true);
+            } catch (SQLException ignored) {
+                // the connection is broken; the next statement reports it
+            }
+        }
+    }
+
     synchronized void delete(SopInstanceUid uid) {
         try (PreparedStatement ps = db.prepareStatement("DELETE FROM instance WHERE sop_uid = ?")) {
             ps.setString(1, uid.value());
@@ -163,22 +216,8 @@ final class FileIndexStore implements AutoCloseable {
     }
 
     /** Writes many rows in one transaction: a rebuild of 100,000 files must not pay one commit each. */
-    synchronized void upsertAll(List<IndexEntry> entries) {
-        try {
-            db.setAutoCommit(false);
-            for (IndexEntry e : entries) {
-                upsert(e);
-            }
-            db.commit();
-        } catch (SQLException ex) {
-            throw failure("record rebuilt index", ex);
-        } finally {
-            try {
-                db.setAutoCommit(true);
-            } catch (SQLException ignored) {
-                // the connection is broken; the next statement reports it
-            }
-        }
+    void upsertAll(List<IndexEntry> entries) {
+        apply(entries, List.of());
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.Set;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
+import org.pacs.storage.WriteBatch;
 import org.pacs.storage.index.AbstractIndexedBackend;
 import org.pacs.storage.index.IndexEntry;
 import org.pacs.storage.query.QueryMatcher;
@@ -40,6 +41,8 @@ public final class FileStorage extends AbstractIndexedBackend {
     private final FileLock lock;
     private final FileIndexStore db;
     private final java.util.concurrent.atomic.AtomicLong tempCounter = new java.util.concurrent.atomic.AtomicLong();
+    /** The batch whose store or removal runs on this thread right now, if any: it takes the deferred syncs. */
+    private final ThreadLocal<FileWriteBatch> batchOnThread = new ThreadLocal<>();
 
     public FileStorage(FileStorageConfig config) {
         super(new InstanceSpooler(config.root().resolve(FileTree.SPOOL_DIR)), config.duplicatePolicy(),
@@ -87,6 +90,48 @@ public final class FileStorage extends AbstractIndexedBackend {
         }
     }
 
+    /** With fsync on, a batch forces each file but its directories and index rows once, at commit. */
+    @Override
+    public WriteBatch batch() {
+        ensureOpen();
+        return config.fsync() ? new FileWriteBatch(this) : WriteBatch.immediate(this);
+    }
+
+    /** Runs one store or removal of {@code batch} on this thread, so the hooks below defer to it. */
+    <T> T inBatch(FileWriteBatch batch, java.util.function.Supplier<T> work) {
+        batchOnThread.set(batch);
+        try {
+            return work.get();
+        } finally {
+            batchOnThread.remove();
+        }
+    }
+
+    /**
+     * Makes a batch durable: its directories first (the renames and unlinks), then one index transaction. Rows
+     * are written only for instances the in-memory index still holds as stored and deleted only for those it
+     * no longer holds, under the index lock, so a store or removal racing with the batch keeps its own result.
+     */
+    void commitBatch(java.util.Collection<Path> dirs, List<IndexEntry> added, List<SopInstanceUid> removed) {
+        ensureOpen();
+        dirs.forEach(DurableFiles::forceDirectory);
+        synchronized (db) {
+            List<IndexEntry> stillStored = added.stream().filter(e -> index().get(e.instance().sopInstanceUid())
+                    .filter(e.instance()::equals).isPresent()).toList();
+            List<SopInstanceUid> stillRemoved = removed.stream().filter(u -> !index().contains(u)).toList();
+            db.apply(stillStored, stillRemoved);
+        }
+    }
+
+    /** Where a changed directory goes to be forced: now, to this thread's batch (when deferrable), or nowhere. */
+    private java.util.function.Consumer<Path> directorySync(boolean deferrable) {
+        FileWriteBatch batch = deferrable ? batchOnThread.get() : null;
+        if (!config.fsync()) {
+            return dir -> { };
+        }
+        return batch == null ? DurableFiles::forceDirectory : batch::syncLater;
+    }
+
     // ---- object operations ---------------------------------------------------------------------------
 
     @Override
@@ -94,7 +139,8 @@ public final class FileStorage extends AbstractIndexedBackend {
         Path target = resolve(objectKey(source.instance()));
         Path tmp = null;
         try {
-            DurableFiles.createDirectories(root, target.getParent(), config.fsync());
+            // a replacement's row is rewritten at once, so its rename must be durable at once too
+            DurableFiles.createDirectories(root, target.getParent(), directorySync(previous == null));
             if (source.claim()) {
                 tmp = source.path();
             } else {
@@ -107,7 +153,7 @@ public final class FileStorage extends AbstractIndexedBackend {
             if (previous != null) {
                 db.setState(previous.sopInstanceUid(), FileIndexStore.REPLACING);
             }
-            DurableFiles.publish(tmp, target, config.fsync());
+            DurableFiles.publish(tmp, target, config.fsync(), directorySync(previous == null));
             tmp = null;
         } catch (IOException e) {
             throw StorageException.unavailable("Could not write " + target + " (" + e.getMessage()
@@ -121,6 +167,11 @@ public final class FileStorage extends AbstractIndexedBackend {
 
     @Override
     protected void indexed(IndexEntry entry, StoredInstance previous) {
+        FileWriteBatch batch = batchOnThread.get();
+        if (batch != null && previous == null) {
+            batch.added(entry); // a new instance: its row is written at commit (a crash before: re-read at open)
+            return;
+        }
         String key = objectKey(entry.instance());
         try {
             db.upsert(entry);
@@ -162,7 +213,11 @@ public final class FileStorage extends AbstractIndexedBackend {
      */
     @Override
     protected void deleteObject(StoredInstance instance) {
-        db.setState(instance.sopInstanceUid(), FileIndexStore.REMOVING);
+        if (batchOnThread.get() != null) {
+            db.setStateUnsynced(instance.sopInstanceUid(), FileIndexStore.REMOVING); // survives a process crash
+        } else {
+            db.setState(instance.sopInstanceUid(), FileIndexStore.REMOVING);
+        }
         Path p = resolve(objectKey(instance));
         try {
             Files.deleteIfExists(p);
@@ -171,14 +226,17 @@ public final class FileStorage extends AbstractIndexedBackend {
             throw StorageException.unavailable("Could not delete " + p + " (" + e.getMessage()
                     + "); check permissions. The instance is still stored.", e);
         }
-        if (config.fsync()) {
-            DurableFiles.forceDirectory(p.getParent());
-        }
+        directorySync(true).accept(p.getParent());
     }
 
     @Override
     protected void unindexed(StoredInstance instance) {
-        db.delete(instance.sopInstanceUid());
+        FileWriteBatch batch = batchOnThread.get();
+        if (batch != null) {
+            batch.removed(instance.sopInstanceUid());
+        } else {
+            db.delete(instance.sopInstanceUid());
+        }
     }
 
     @Override

@@ -5,6 +5,7 @@ import org.pacs.storage.RestoreStatus;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
+import org.pacs.storage.catalog.InstanceCatalog;
 
 /**
  * What a read of an archived instance does: ask the provider for a restore once (a restore already in progress
@@ -16,6 +17,17 @@ final class ArchiveRestores {
 
     ArchiveRestores(HsmStorageConfig config) {
         this.config = config;
+    }
+
+    /**
+     * For a migration that failed because its source is archived: the restore request and error of
+     * {@link #archived}; any other error as it is.
+     */
+    StorageException ifArchived(StorageException e, SopInstanceUid uid, InstanceCatalog catalog, HsmTiers tiers) {
+        if (e.reason() != StorageException.Reason.ARCHIVED) {
+            return e;
+        }
+        return catalog.get(uid).map(c -> archived(tiers.backend(c.tier()), c.tier(), uid, e)).orElse(e);
     }
 
     StorageException archived(StorageBackend backend, StorageTier tier, SopInstanceUid uid, StorageException cause) {

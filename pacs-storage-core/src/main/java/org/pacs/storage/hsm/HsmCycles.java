@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiPredicate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.catalog.CatalogEntry;
@@ -20,11 +22,11 @@ final class HsmCycles {
     private final InstanceCatalog catalog;
     private final HsmTiers tiers;
     private final HsmStorageConfig config;
-    private final BiPredicate<SopInstanceUid, StorageTier> migrate;
+    private final BiFunction<List<SopInstanceUid>, StorageTier, MigrationBatchResult> migrate;
     private final Runnable flushAccess;
 
     HsmCycles(InstanceCatalog catalog, HsmTiers tiers, HsmStorageConfig config,
-              BiPredicate<SopInstanceUid, StorageTier> migrate, Runnable flushAccess) {
+              BiFunction<List<SopInstanceUid>, StorageTier, MigrationBatchResult> migrate, Runnable flushAccess) {
         this.catalog = catalog;
         this.tiers = tiers;
         this.config = config;
@@ -86,21 +88,23 @@ final class HsmCycles {
         long bytes = 0;
         long skipped = batch.skipped();
         List<SopInstanceUid> failed = new ArrayList<>();
+        // one batch per target tier: its durable steps are paid once for all of its instances
+        Map<StorageTier, Map<SopInstanceUid, Long>> byTarget = new LinkedHashMap<>();
         for (MigrationTask t : batch.tasks()) {
-            SopInstanceUid uid = t.metadata().sopInstanceUid();
-            try {
-                if (migrate.test(uid, t.target())) {
-                    migrated++;
-                    bytes += t.metadata().sizeBytes();
-                } else {
-                    skipped++;
-                }
-            } catch (StorageException e) {
-                if (e.reason() == StorageException.Reason.NOT_FOUND) {
+            byTarget.computeIfAbsent(t.target(), k -> new LinkedHashMap<>())
+                    .put(t.metadata().sopInstanceUid(), t.metadata().sizeBytes());
+        }
+        for (Map.Entry<StorageTier, Map<SopInstanceUid, Long>> group : byTarget.entrySet()) {
+            MigrationBatchResult done = migrate.apply(List.copyOf(group.getValue().keySet()), group.getKey());
+            migrated += done.moved().size();
+            bytes += done.moved().stream().mapToLong(group.getValue()::get).sum();
+            skipped += done.unchanged().size();
+            for (Map.Entry<SopInstanceUid, StorageException> f : done.failed().entrySet()) {
+                if (f.getValue().reason() == StorageException.Reason.NOT_FOUND) {
                     skipped++; // removed since it was selected
                 } else {
-                    failed.add(uid);
-                    LOG.warn("Migration of {} to {} failed: {}", uid, t.target(), e.getMessage());
+                    failed.add(f.getKey());
+                    LOG.warn("Migration of {} to {} failed: {}", f.getKey(), group.getKey(), f.getValue().getMessage());
                 }
             }
         }

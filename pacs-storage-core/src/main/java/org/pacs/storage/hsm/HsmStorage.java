@@ -57,6 +57,7 @@ public final class HsmStorage implements StorageBackend {
     private final HsmStorageConfig config;
     private final UidLocks locks = new UidLocks();
     private final TierMigrator migrator;
+    private final BatchMigrator batchMigrator;
     private final AccessTracker access;
     private final ArchiveRestores restores;
     private final HsmCycles cycles;
@@ -74,9 +75,10 @@ public final class HsmStorage implements StorageBackend {
         this.tiers = new HsmTiers(backends, config.inPlaceClasses());
         this.migrator = new TierMigrator(catalog, tiers, config, locks);
         this.restores = new ArchiveRestores(config);
+        this.batchMigrator = new BatchMigrator(catalog, tiers, config, locks, migrator, restores);
         this.access = new AccessTracker(catalog, config.clock(), config.accessFlushThreshold(),
                 config.accessFlushInterval());
-        this.cycles = new HsmCycles(catalog, tiers, config, this::migrate, access::flush);
+        this.cycles = new HsmCycles(catalog, tiers, config, (uids, target) -> batchMigrator.migrate(uids, target, () -> true), access::flush);
         migrator.recovery().recoverUnfinished(config.nodeId(), locks);
         // claims this node held before a restart (selected, never started) are free again
         catalog.releaseAll(config.nodeId());
@@ -305,12 +307,24 @@ public final class HsmStorage implements StorageBackend {
         try {
             return migrator.migrate(uid, target);
         } catch (StorageException e) {
-            if (e.reason() == StorageException.Reason.ARCHIVED) {
-                CatalogEntry entry = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
-                throw restores.archived(tiers.backend(entry.tier()), entry.tier(), uid, e);
-            }
-            throw e;
+            throw restores.ifArchived(e, uid, catalog, tiers);
         }
+    }
+
+    /**
+     * Moves many instances as {@link #migrate(SopInstanceUid, StorageTier)} does, each step for the whole batch
+     * at once (one catalog commit, one flush per backend), so small instances move fast. Each one's fate,
+     * failures included, is in the result.
+     */
+    public MigrationBatchResult migrate(java.util.Collection<SopInstanceUid> uids, StorageTier target) {
+        return migrate(uids, target, () -> true);
+    }
+
+    /** As above; once {@code proceed} is false no further copy starts, and the rest come back unchanged. */
+    public MigrationBatchResult migrate(java.util.Collection<SopInstanceUid> uids, StorageTier target,
+                                        java.util.function.BooleanSupplier proceed) {
+        ensureOpen();
+        return batchMigrator.migrate(List.copyOf(new java.util.LinkedHashSet<>(uids)), target, proceed);
     }
 
     /** Candidates by policy, oldest first, at most {@link #DEFAULT_CANDIDATE_LIMIT}. */

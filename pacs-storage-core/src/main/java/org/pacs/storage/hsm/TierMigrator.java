@@ -129,25 +129,17 @@ final class TierMigrator {
             copied = dest.store(in);
         } catch (IOException | StorageException e) {
             recovery.rollback(entry.instance(), dest, MigrationState.COPYING);
-            if (e instanceof StorageException se && se.reason() == StorageException.Reason.ARCHIVED) {
-                throw se;
-            }
-            throw new StorageException(e instanceof StorageException se ? se.reason()
-                    : StorageException.Reason.UNAVAILABLE, "Copying " + uid + " from " + entry.tier() + " to "
-                    + target + " failed: " + e.getMessage() + "; it stays in " + entry.tier() + ", retry later.", e);
+            throw copyFailure(uid, entry.tier(), target, e);
         }
         CrashPoints.reached("copied");
         if (!catalog.advance(uid, node, MigrationState.COPYING, MigrationState.COPIED, lease())) {
             throw lostClaim(uid);
         }
         CrashPoints.reached("before-verify");
-        String expected = entry.instance().sha256();
-        String actual = config.verifyAfterMigration() ? recovery.targetSha256(dest, uid) : copied.sha256();
-        if (!expected.equals(copied.sha256()) || !expected.equals(actual)) {
+        StorageException corrupt = verify(entry, target, dest, copied);
+        if (corrupt != null) {
             recovery.rollback(entry.instance(), dest, MigrationState.COPIED);
-            throw new StorageException(StorageException.Reason.CORRUPT, "The copy of " + uid + " in " + target
-                    + " has SHA-256 " + actual + " but the catalog records " + expected + "; the copy was removed"
-                    + " and the instance stays in " + entry.tier() + ". Check the " + target + " backend.");
+            throw corrupt;
         }
         CrashPoints.reached("verified");
         if (!catalog.commitTier(uid, node, MigrationState.COPIED, tiers.location(target),
@@ -184,7 +176,33 @@ final class TierMigrator {
         return true;
     }
 
-    private static StorageException lostClaim(SopInstanceUid uid) {
+    /** The error for a failed copy (the caller rolled it back); ARCHIVED passes through for the restore logic. */
+    static StorageException copyFailure(SopInstanceUid uid, StorageTier from, StorageTier target, Exception e) {
+        if (e instanceof StorageException se && se.reason() == StorageException.Reason.ARCHIVED) {
+            return se;
+        }
+        return new StorageException(e instanceof StorageException se ? se.reason()
+                : StorageException.Reason.UNAVAILABLE, "Copying " + uid + " from " + from + " to "
+                + target + " failed: " + e.getMessage() + "; it stays in " + from + ", retry later.", e);
+    }
+
+    /**
+     * Null when the copy's SHA-256 (as stored, and as the target reports it when verify_after_migration is on)
+     * is the catalog's; otherwise the CORRUPT error to raise once the copy is rolled back.
+     */
+    StorageException verify(CatalogEntry entry, StorageTier target, StorageBackend dest, StoredInstance copied) {
+        SopInstanceUid uid = entry.instance().sopInstanceUid();
+        String expected = entry.instance().sha256();
+        String actual = config.verifyAfterMigration() ? recovery.targetSha256(dest, uid) : copied.sha256();
+        if (expected.equals(copied.sha256()) && expected.equals(actual)) {
+            return null;
+        }
+        return new StorageException(StorageException.Reason.CORRUPT, "The copy of " + uid + " in " + target
+                + " has SHA-256 " + actual + " but the catalog records " + expected + "; the copy was removed"
+                + " and the instance stays in " + entry.tier() + ". Check the " + target + " backend.");
+    }
+
+    static StorageException lostClaim(SopInstanceUid uid) {
         return new StorageException(StorageException.Reason.UNAVAILABLE, "Lost the migration claim on " + uid
                 + " (its lease expired and another node took it over); that node finishes the move.");
     }

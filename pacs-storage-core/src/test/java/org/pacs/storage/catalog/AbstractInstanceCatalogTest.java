@@ -215,6 +215,38 @@ abstract class AbstractInstanceCatalogTest {
     }
 
     @Test
+    void atomicallyCommitsEveryChangeOrNone() {
+        catalog.insertBatch(List.of(entry("1.8.1", "1.1", "1.1.5", "P1", null, 10, T0),
+                entry("1.8.2", "1.1", "1.1.5", "P1", null, 10, T0)));
+        Instant lease = T0.plusSeconds(60);
+        RuntimeException boom = new IllegalStateException("the batch failed half-way");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> catalog.atomically(() -> {
+            assertThat(catalog.beginMigration(uid("1.8.1"), "n1", StorageTier.HOT, StorageTier.WARM,
+                    MigrationState.COPYING, T0, lease)).isTrue();
+            assertThat(catalog.get(uid("1.8.1")).orElseThrow().migrationState())
+                    .as("visible inside the transaction").isEqualTo(MigrationState.COPYING);
+            throw boom;
+        })).isSameAs(boom);
+        assertThat(catalog.get(uid("1.8.1")).orElseThrow().migrationState()).as("rolled back")
+                .isEqualTo(MigrationState.NONE);
+
+        int begun = catalog.atomically(() -> {
+            int n = 0;
+            for (String u : List.of("1.8.1", "1.8.2")) {
+                n += catalog.beginMigration(uid(u), "n1", StorageTier.HOT, StorageTier.WARM, MigrationState.COPYING,
+                        T0, lease) ? 1 : 0;
+            }
+            // nested calls join the same transaction rather than committing it early
+            catalog.finishMigrated(uid("1.8.2"), "n1", MigrationState.COPYING, 10);
+            return n;
+        });
+        assertThat(begun).isEqualTo(2);
+        assertThat(catalog.get(uid("1.8.1")).orElseThrow().migrationState()).isEqualTo(MigrationState.COPYING);
+        assertThat(catalog.get(uid("1.8.2")).orElseThrow().migrationState()).isEqualTo(MigrationState.NONE);
+        assertThat(catalog.counter(InstanceCatalog.MIGRATIONS_COMPLETED)).isEqualTo(1);
+    }
+
+    @Test
     void statisticsAndCounters() {
         catalog.insertBatch(List.of(entry("1.1", "1.1", "1.1.5", "P1", null, 10, T0),
                 entry("1.2", "1.2", "1.2.5", "P2", null, 32, T0)));

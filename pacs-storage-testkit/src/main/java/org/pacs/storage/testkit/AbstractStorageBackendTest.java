@@ -33,6 +33,7 @@ import org.pacs.storage.StorageException;
 import org.pacs.storage.StorageException.Reason;
 import org.pacs.storage.StorageStatistics;
 import org.pacs.storage.StoredInstance;
+import org.pacs.storage.WriteBatch;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.DicomWriter;
 import org.pacs.storage.dicom.TransferSyntax;
@@ -158,6 +159,27 @@ public abstract class AbstractStorageBackendTest {
         for (int i = 0; i < in.size(); i++) {
             assertThat(out.get(i).withoutGroup(0x0002)).isEqualTo(in.get(i).withoutGroup(0x0002));
         }
+    }
+
+    @Test
+    void aWriteBatchStoresAndRemovesAsSingleCallsDo() throws Exception {
+        List<StoredInstance> stored = new ArrayList<>();
+        try (WriteBatch batch = backend.batch()) {
+            for (int i = 0; i < 3; i++) {
+                stored.add(batch.store(SyntheticInstances.stream(SyntheticInstances.header(), 256, i)));
+            }
+            for (StoredInstance s : stored) { // visible before the commit
+                try (InputStream in = backend.open(s.sopInstanceUid())) {
+                    assertThat(sha256(in)).isEqualTo(s.sha256());
+                }
+            }
+            batch.commit();
+            batch.remove(stored.get(0).sopInstanceUid());
+            assertThat(backend.exists(stored.get(0).sopInstanceUid())).isFalse();
+            assertReason(() -> batch.remove(stored.get(0).sopInstanceUid()), Reason.NOT_FOUND);
+        } // close commits the removal
+        assertThat(backend.list()).containsExactlyInAnyOrderElementsOf(stored.subList(1, 3));
+        assertThat(backend.verifyIntegrity().isClean()).isTrue();
     }
 
     // ---- find, statistics -------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.pacs.storage.DuplicatePolicy;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageBackend;
@@ -36,7 +38,7 @@ import org.pacs.storage.testkit.SyntheticInstances;
 /**
  * Crash safety of migration: a forked JVM migrating 200 instances dies at every step of the state machine
  * (fault injection: Runtime.halt at a named step, which skips every shutdown hook and flush like kill -9) and
- * once by a real SIGKILL at an arbitrary moment. After each death the HSM is reopened, and every instance must
+ * once by a real SIGKILL at an arbitrary moment; moving one instance at a time and in batches. After each death the HSM is reopened, and every instance must
  * be readable byte for byte from the tier the catalog names, with no copy in any other tier.
  */
 class HsmCrashRecoveryTest {
@@ -50,9 +52,14 @@ class HsmCrashRecoveryTest {
 
     /** Tiers without fsync: a killed process loses nothing the OS already has, and CI time matters. */
     static HsmStorage open(Path dir) {
+        return open(dir, false);
+    }
+
+    /** With fsync on, FileStorage batches defer their syncs to the commit: the batch mode tests that path. */
+    static HsmStorage open(Path dir, boolean fsync) {
         Map<StorageTier, StorageBackend> tiers = new EnumMap<>(StorageTier.class);
         for (StorageTier t : StorageTier.values()) {
-            tiers.put(t, new FileStorage(FileStorageConfig.of(dir.resolve(t.name().toLowerCase())).withFsync(false)
+            tiers.put(t, new FileStorage(FileStorageConfig.of(dir.resolve(t.name().toLowerCase())).withFsync(fsync)
                     .withDuplicatePolicy(DuplicatePolicy.IGNORE_IDENTICAL_REJECT_DIFFERENT)));
         }
         return new HsmStorage(tiers, JdbcInstanceCatalog.sqlite(dir.resolve("catalog.db")),
@@ -70,8 +77,9 @@ class HsmCrashRecoveryTest {
         }
     }
 
-    @Test
-    void crashAtEveryStepLosesNothingAndLeavesNoOrphan() {
+    @ParameterizedTest(name = "{0} moves")
+    @ValueSource(strings = {"single", "batch"})
+    void crashAtEveryStepLosesNothingAndLeavesNoOrphan(String mode) {
         String[] steps = {"before-begin", "copying", "copied", "before-verify", "verified", "committed",
                 "source-deleted", "finished"};
         // alternating targets keep at least 60 instances to move in every run, so each crash point is reached
@@ -81,7 +89,7 @@ class HsmCrashRecoveryTest {
             int nth = 1 + (i * 13) % 35; // die part-way through the batch, at a different instance each time
             ForkedJvm.Result r = ForkedJvm.run(HsmCrashMain.class,
                     List.of("-Xmx256m", "-Dpacs.hsm.crashAt=" + steps[i], "-Dpacs.hsm.crashAfter=" + nth),
-                    List.of(dir.toString(), target.name()), Duration.ofMinutes(3));
+                    List.of(dir.toString(), target.name(), mode), Duration.ofMinutes(3));
             assertThat(r.exitCode()).as("child should halt at " + steps[i] + " #" + nth + ":\n" + r.output())
                     .isEqualTo(137);
             assertThat(r.output()).doesNotContain("DONE");
@@ -89,7 +97,7 @@ class HsmCrashRecoveryTest {
         }
         // a final clean run finishes the last move and everything ends in one tier
         ForkedJvm.Result r = ForkedJvm.run(HsmCrashMain.class, List.of("-Xmx256m"),
-                List.of(dir.toString(), "HOT"), Duration.ofMinutes(3));
+                List.of(dir.toString(), "HOT", mode), Duration.ofMinutes(3));
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertAllIntactAndNoOrphans("after a clean run", false);
         try (HsmStorage hsm = open(dir)) {

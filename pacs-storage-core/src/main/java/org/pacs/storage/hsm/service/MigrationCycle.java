@@ -2,7 +2,8 @@ package org.pacs.storage.hsm.service;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,23 +16,29 @@ import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.hsm.ClaimedBatch;
 import org.pacs.storage.hsm.HsmStorage;
+import org.pacs.storage.hsm.MigrationBatchResult;
 import org.pacs.storage.hsm.MigrationResult;
 import org.pacs.storage.hsm.MigrationTask;
+import org.pacs.storage.hsm.StorageTier;
 import org.pacs.storage.hsm.TierPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One migration cycle (spec §9.3): runs at most {@code maxConcurrent} migrations at a time on the executor, a
- * semaphore permit per running migration, and claims candidates only for free permits. The thread calling
- * {@link #run} coordinates and returns once every migration it started has ended, so a cycle never leaves
- * work behind, even when stopped.
+ * semaphore permit per running migration, and claims candidates only for free permits. A migration is a batch
+ * of up to {@link #BATCH_PER_SLOT} instances ({@link HsmStorage#migrate(java.util.Collection, StorageTier)}), so its durable steps are paid once per batch; each instance still
+ * succeeds, fails and backs off on its own. The thread calling {@link #run} coordinates and returns once every
+ * migration it started has ended, so a cycle never leaves work behind, even when stopped.
  */
 public final class MigrationCycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationCycle.class);
 
     private enum Stop { NONE, DRAIN, INTERRUPT }
+
+    /** Instances one running migration takes at most: enough to share its flushes, few enough to finish soon. */
+    static final int BATCH_PER_SLOT = 32;
 
     /** Bounds the extra rows one claim fetches to step over instances waiting for their retry. */
     private static final int MAX_EXCLUDED_PER_CLAIM = 1000;
@@ -44,7 +51,7 @@ public final class MigrationCycle {
     private final ConcurrencyGauge gauge;
     private final Semaphore permits;
     /** Threads running a migration of this cycle, so stop(false) can interrupt exactly those; guarded by itself. */
-    private final Map<MigrationTask, Thread> running = new HashMap<>();
+    private final Map<List<MigrationTask>, Thread> running = new IdentityHashMap<>();
     private final Set<SopInstanceUid> attempted = ConcurrentHashMap.newKeySet();
     /** Submitted and not yet ended; their claims belong to the running migrations. */
     private final Set<SopInstanceUid> inFlight = ConcurrentHashMap.newKeySet();
@@ -110,7 +117,7 @@ public final class MigrationCycle {
             permits.acquireUninterruptibly();
             int slots = 1 + permits.drainPermits();
             try {
-                int limit = (int) Math.min(slots, policy.maxInstancesPerCycle() - scheduled);
+                int limit = (int) Math.min((long) slots * BATCH_PER_SLOT, policy.maxInstancesPerCycle() - scheduled);
                 long bytesLeft = policy.maxBytesPerCycle() - scheduledBytes;
                 if (stop != Stop.NONE || limit <= 0 || bytesLeft <= 0) {
                     return;
@@ -120,6 +127,7 @@ public final class MigrationCycle {
                 if (batch.tasks().isEmpty()) {
                     return; // no candidate left, or the next one does not fit the byte budget
                 }
+                List<MigrationTask> accepted = new ArrayList<>();
                 for (MigrationTask task : batch.tasks()) {
                     SopInstanceUid uid = uidOf(task);
                     if (!attempted.add(uid)) {
@@ -131,17 +139,36 @@ public final class MigrationCycle {
                         giveBack(task);
                         skipped.incrementAndGet();
                     } else {
-                        slots--;
                         scheduled++;
                         scheduledBytes += task.metadata().sizeBytes();
                         inFlight.add(uid);
-                        submit(task);
+                        accepted.add(task);
                     }
+                }
+                for (List<MigrationTask> unit : split(accepted, slots)) {
+                    slots--;
+                    submit(unit);
                 }
             } finally {
                 permits.release(slots); // the slots no migration took
             }
         }
+    }
+
+    /**
+     * Cuts the claimed tasks into at most {@code parts} runs of consecutive ones: claims come oldest first, so
+     * neighbours tend to share a study and its directory, which a batch then syncs once.
+     */
+    static List<List<MigrationTask>> split(List<MigrationTask> tasks, int parts) {
+        int n = Math.min(parts, tasks.size());
+        List<List<MigrationTask>> units = new ArrayList<>(n);
+        int from = 0;
+        for (int i = 0; i < n; i++) {
+            int size = (tasks.size() - from) / (n - i);
+            units.add(List.copyOf(tasks.subList(from, from + size)));
+            from += size;
+        }
+        return units;
     }
 
     /**
@@ -175,48 +202,78 @@ public final class MigrationCycle {
         return task.metadata().sopInstanceUid();
     }
 
-    private void submit(MigrationTask task) {
+    private void submit(List<MigrationTask> unit) {
         try {
-            executor.execute(() -> runTask(task));
+            executor.execute(() -> runUnit(unit));
         } catch (RejectedExecutionException e) {
             permits.release();
-            giveBack(task);
-            inFlight.remove(uidOf(task));
+            unit.forEach(this::release);
             stop = Stop.DRAIN;
             LOG.error("The migration thread pool refused work ({}); the cycle stops. Was it shut down?", e.toString());
         }
     }
 
-    private void runTask(MigrationTask task) {
+    private void runUnit(List<MigrationTask> unit) {
         synchronized (running) {
             if (stop == Stop.INTERRUPT) {
-                finish(task, false);
-                skipped.incrementAndGet();
+                unit.forEach(this::release);
+                skipped.addAndGet(unit.size());
+                permits.release();
                 return;
             }
-            running.put(task, Thread.currentThread());
+            running.put(unit, Thread.currentThread());
         }
         gauge.enter();
         try {
-            if (storage.migrate(uidOf(task), task.target())) {
+            Map<StorageTier, List<MigrationTask>> byTarget = new EnumMap<>(StorageTier.class);
+            unit.forEach(t -> byTarget.computeIfAbsent(t.target(), k -> new ArrayList<>()).add(t));
+            byTarget.forEach(this::migrate);
+        } finally {
+            gauge.exit();
+            synchronized (running) {
+                running.remove(unit);
+                // An interrupt aimed at this migration must not leak into the pool thread's next task.
+                Thread.interrupted();
+            }
+            unit.forEach(this::release);
+            permits.release();
+        }
+    }
+
+    private void migrate(StorageTier target, List<MigrationTask> tasks) {
+        MigrationBatchResult r;
+        try {
+            // once stopped, the batch starts no further copy: a drain ends with the copies already under way
+            r = storage.migrate(tasks.stream().map(MigrationCycle::uidOf).toList(), target, () -> stop == Stop.NONE);
+        } catch (RuntimeException e) { // the batch as a whole failed (e.g. the catalog is down)
+            tasks.forEach(t -> failed(t, e));
+            return;
+        }
+        for (MigrationTask task : tasks) {
+            SopInstanceUid uid = uidOf(task);
+            StorageException error = r.failed().get(uid);
+            if (error != null) {
+                failed(task, error);
+                continue;
+            }
+            if (r.moved().contains(uid)) {
                 migrated.incrementAndGet();
                 bytes.addAndGet(task.metadata().sizeBytes());
             } else {
-                skipped.incrementAndGet(); // already in the target tier
+                skipped.incrementAndGet(); // already in the target tier, or not started because of a stop
             }
-            backoff.recordSuccess(uidOf(task));
-        } catch (RuntimeException e) {
-            if (stop == Stop.INTERRUPT) {
-                skipped.incrementAndGet();
-                LOG.info("Migration of {} interrupted by stop; it resumes at the next start", uidOf(task));
-            } else if (e instanceof StorageException se && se.reason() == StorageException.Reason.NOT_FOUND) {
-                skipped.incrementAndGet(); // removed since it was claimed
-            } else {
-                fail(task, e);
-            }
-        } finally {
-            gauge.exit();
-            finish(task, true);
+            backoff.recordSuccess(uid);
+        }
+    }
+
+    private void failed(MigrationTask task, RuntimeException e) {
+        if (stop == Stop.INTERRUPT) {
+            skipped.incrementAndGet();
+            LOG.info("Migration of {} interrupted by stop; it resumes at the next start", uidOf(task));
+        } else if (e instanceof StorageException se && se.reason() == StorageException.Reason.NOT_FOUND) {
+            skipped.incrementAndGet(); // removed since it was claimed
+        } else {
+            fail(task, e);
         }
     }
 
@@ -232,17 +289,10 @@ public final class MigrationCycle {
         callbacks.migrationError(uid.value(), message);
     }
 
-    private void finish(MigrationTask task, boolean started) {
-        if (started) {
-            synchronized (running) {
-                running.remove(task);
-                // An interrupt aimed at this migration must not leak into the pool thread's next task.
-                Thread.interrupted();
-            }
-        }
+    /** The task has ended (or never started): its claim goes back (a no-op after a move) and it leaves flight. */
+    private void release(MigrationTask task) {
         giveBack(task);
         inFlight.remove(uidOf(task));
-        permits.release();
     }
 
     private void giveBack(MigrationTask task) {

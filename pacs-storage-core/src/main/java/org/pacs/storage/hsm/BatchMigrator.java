@@ -1,0 +1,254 @@
+package org.pacs.storage.hsm;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageBackend;
+import org.pacs.storage.StorageException;
+import org.pacs.storage.StoredInstance;
+import org.pacs.storage.WriteBatch;
+import org.pacs.storage.catalog.CatalogEntry;
+import org.pacs.storage.catalog.InstanceCatalog;
+import org.pacs.storage.catalog.MigrationState;
+
+/**
+ * Moves many instances to one tier with {@link TierMigrator}'s state machine, but each step for the whole batch at
+ * once: one catalog transaction per state change and one {@link WriteBatch} per backend, so the durable flushes
+ * (catalog commit, directory and index syncs) are paid per batch rather than per instance. The order of durable
+ * effects is the single path's: COPYING recorded → target copy durable → SHA-256 checked → tier committed →
+ * source removed durably → NONE. A crash anywhere leaves rows that {@link MigrationRecovery} settles as usual.
+ * Instances that are claimed, mid-migration or changed in place take the single path.
+ */
+final class BatchMigrator {
+
+
+    /** Bounds how long a batch holds its claims before committing (leases are renewed per step). */
+    static final int MAX_BATCH = 64;
+
+    private final InstanceCatalog catalog;
+    private final HsmTiers tiers;
+    private final HsmStorageConfig config;
+    private final UidLocks locks;
+    private final TierMigrator single;
+    private final ArchiveRestores restores;
+
+    BatchMigrator(InstanceCatalog catalog, HsmTiers tiers, HsmStorageConfig config, UidLocks locks,
+                  TierMigrator single, ArchiveRestores restores) {
+        this.catalog = catalog;
+        this.tiers = tiers;
+        this.config = config;
+        this.locks = locks;
+        this.single = single;
+        this.restores = restores;
+    }
+
+    /** Moves {@code uids}; once {@code proceed} turns false, no further copy starts (those are unchanged). */
+    MigrationBatchResult migrate(List<SopInstanceUid> uids, StorageTier target, BooleanSupplier proceed) {
+        tiers.backend(target);
+        Outcome out = new Outcome(proceed);
+        for (int i = 0; i < uids.size(); i += MAX_BATCH) {
+            List<SopInstanceUid> chunk = uids.subList(i, Math.min(uids.size(), i + MAX_BATCH));
+            if (!proceed.getAsBoolean()) {
+                out.unchanged.addAll(chunk);
+                continue;
+            }
+            migrateChunk(chunk, target, out);
+        }
+        if (!out.failed.isEmpty()) {
+            long counted = out.failed.values().stream()
+                    .filter(e -> e.reason() != StorageException.Reason.NOT_FOUND).count() - out.countedSingly;
+            catalog.addToCounter(InstanceCatalog.MIGRATIONS_FAILED, counted);
+            // as a single move does: an archived source gets its restore requested, and the error says so
+            out.failed.replaceAll((uid, e) -> restores.ifArchived(e, uid, catalog, tiers));
+        }
+        return new MigrationBatchResult(out.moved, out.unchanged, out.failed);
+    }
+
+    private void migrateChunk(List<SopInstanceUid> uids, StorageTier target, Outcome out) {
+        List<ReentrantLock> held = new ArrayList<>();
+        List<SopInstanceUid> locked = locks.tryLockEach(uids, held);
+        Set<SopInstanceUid> singly = new LinkedHashSet<>(uids);
+        locked.forEach(singly::remove); // busy elsewhere in this JVM: moved one by one below
+        try {
+            Map<StorageTier, List<CatalogEntry>> bySource = new EnumMap<>(StorageTier.class);
+            for (SopInstanceUid uid : locked) {
+                CatalogEntry e = catalog.get(uid).orElse(null);
+                if (e == null || (e.migrationState() == MigrationState.NONE && e.tier() == target)) {
+                    out.unchanged.add(uid);
+                } else if (e.migrationState() == MigrationState.NONE && !tiers.inPlace(e.tier(), target)) {
+                    bySource.computeIfAbsent(e.tier(), t -> new ArrayList<>()).add(e);
+                } else {
+                    singly.add(uid);
+                }
+            }
+            bySource.forEach((source, entries) -> singly.addAll(copyAll(entries, source, target, out)));
+        } finally {
+            held.forEach(ReentrantLock::unlock);
+        }
+        for (SopInstanceUid uid : singly) {
+            if (!out.proceed.getAsBoolean()) {
+                out.unchanged.add(uid);
+                continue;
+            }
+            try {
+                (single.migrate(uid, target) ? out.moved : out.unchanged).add(uid);
+            } catch (StorageException e) {
+                out.failed.put(uid, e);
+                out.countedSingly += e.reason() != StorageException.Reason.NOT_FOUND ? 1 : 0; // counted there
+            }
+        }
+    }
+
+    /** Runs the batch state machine; returns the instances whose first step found them claimed elsewhere. */
+    private List<SopInstanceUid> copyAll(List<CatalogEntry> entries, StorageTier source, StorageTier target,
+                                         Outcome out) {
+        String node = config.nodeId();
+        entries.forEach(e -> CrashPoints.reached("before-begin"));
+        List<SopInstanceUid> elsewhere = new ArrayList<>();
+        List<CatalogEntry> begun = catalog.atomically(() -> {
+            List<CatalogEntry> ok = new ArrayList<>();
+            for (CatalogEntry e : entries) {
+                if (catalog.beginMigration(uid(e), node, source, target, MigrationState.COPYING,
+                        config.clock().instant(), single.lease())) {
+                    ok.add(e);
+                } else {
+                    elsewhere.add(uid(e));
+                }
+            }
+            return ok;
+        });
+        Map<CatalogEntry, StoredInstance> copied = copy(begun, source, target, out);
+        List<CatalogEntry> verified = new ArrayList<>();
+        copied.forEach((e, copy) -> {
+            CrashPoints.reached("before-verify");
+            StorageException corrupt = single.verify(e, target, tiers.backend(target), copy);
+            if (corrupt == null) {
+                verified.add(e);
+                CrashPoints.reached("verified");
+            } else {
+                rollback(e, target);
+                out.failed.put(uid(e), corrupt);
+            }
+        });
+        List<CatalogEntry> committed = catalog.atomically(() -> {
+            List<CatalogEntry> ok = new ArrayList<>();
+            for (CatalogEntry e : verified) {
+                if (catalog.commitTier(uid(e), node, MigrationState.COPYING, tiers.location(target),
+                        MigrationState.COMMITTED, single.lease())) {
+                    ok.add(e);
+                } else {
+                    out.failed.put(uid(e), TierMigrator.lostClaim(uid(e)));
+                }
+            }
+            return ok;
+        });
+        committed.forEach(e -> CrashPoints.reached("committed"));
+        finish(committed, source, target, out);
+        return elsewhere;
+    }
+
+    /** Streams each source copy into one target batch and makes it durable; what failed is rolled back. */
+    private Map<CatalogEntry, StoredInstance> copy(List<CatalogEntry> begun, StorageTier source, StorageTier target,
+                                                   Outcome out) {
+        Map<CatalogEntry, StoredInstance> copied = new LinkedHashMap<>();
+        List<CatalogEntry> notStarted = new ArrayList<>();
+        StorageBackend from = tiers.backend(source);
+        try (WriteBatch to = tiers.backend(target).batch()) {
+            for (CatalogEntry e : begun) {
+                if (!out.proceed.getAsBoolean()) {
+                    notStarted.add(e);
+                    continue;
+                }
+                CrashPoints.reached("copying");
+                try (InputStream in = from.open(uid(e))) {
+                    copied.put(e, to.store(in));
+                    CrashPoints.reached("copied");
+                } catch (IOException | StorageException ex) {
+                    rollback(e, target);
+                    out.failed.put(uid(e), TierMigrator.copyFailure(uid(e), source, target, ex));
+                }
+            }
+        } catch (StorageException commitFailed) {
+            // none of the copies is known durable: every one goes back
+            copied.keySet().forEach(e -> {
+                rollback(e, target);
+                out.failed.put(uid(e), TierMigrator.copyFailure(uid(e), source, target, commitFailed));
+            });
+            return Map.of();
+        } finally {
+            if (!notStarted.isEmpty()) { // asked to stop: these go back untouched (nothing was written for them)
+                catalog.atomically(() -> {
+                    notStarted.forEach(e -> catalog.finish(uid(e), config.nodeId(), MigrationState.COPYING));
+                    return null;
+                });
+                notStarted.forEach(e -> out.unchanged.add(uid(e)));
+            }
+        }
+        return copied;
+    }
+
+    /** Removes the source copies in one batch, then returns the rows to NONE in one transaction. */
+    private void finish(List<CatalogEntry> committed, StorageTier source, StorageTier target, Outcome out) {
+        List<CatalogEntry> done = new ArrayList<>(committed);
+        if (config.deleteAfterMigration() && !committed.isEmpty()) {
+            try (WriteBatch from = tiers.backend(source).batch()) {
+                for (CatalogEntry e : committed) {
+                    try {
+                        from.remove(uid(e));
+                    } catch (StorageException ex) {
+                        if (ex.reason() != StorageException.Reason.NOT_FOUND) {
+                            // committed in the target; the row stays COMMITTED and recovery deletes the source
+                            done.remove(e);
+                            out.failed.put(uid(e), ex);
+                        }
+                    }
+                }
+            } catch (StorageException commitFailed) {
+                done.forEach(e -> out.failed.put(uid(e), commitFailed));
+                return; // rows stay COMMITTED: recovery removes the sources again
+            }
+        }
+        done.forEach(e -> CrashPoints.reached("source-deleted"));
+        catalog.atomically(() -> {
+            for (CatalogEntry e : done) {
+                if (catalog.finishMigrated(uid(e), config.nodeId(), MigrationState.COMMITTED,
+                        e.instance().sizeBytes())) {
+                    out.moved.add(uid(e));
+                } else {
+                    out.failed.put(uid(e), TierMigrator.lostClaim(uid(e)));
+                }
+            }
+            return null;
+        });
+        done.forEach(e -> CrashPoints.reached("finished"));
+    }
+
+    private void rollback(CatalogEntry e, StorageTier target) {
+        single.recovery().rollback(e.instance(), tiers.backend(target), MigrationState.COPYING);
+    }
+
+    private static SopInstanceUid uid(CatalogEntry e) {
+        return e.instance().sopInstanceUid();
+    }
+
+    private static final class Outcome {
+        final BooleanSupplier proceed;
+        final List<SopInstanceUid> moved = new ArrayList<>();
+        final List<SopInstanceUid> unchanged = new ArrayList<>();
+        final Map<SopInstanceUid, StorageException> failed = new LinkedHashMap<>();
+        int countedSingly;
+
+        Outcome(BooleanSupplier proceed) {
+            this.proceed = proceed;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package org.pacs.storage.hsm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageException.Reason;
+import org.pacs.storage.StoredInstance;
+import org.pacs.storage.file.FileLayout;
+import org.pacs.storage.index.AbstractIndexedBackend;
+import org.pacs.storage.testkit.SyntheticInstances;
+
+/** HsmStorage.migrate(Collection, tier): the batch path keeps every guarantee of the single move. */
+class HsmBatchMigrationTest {
+
+    @TempDir
+    Path dir;
+
+    final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    HsmStorage hsm;
+
+    @AfterEach
+    void close() {
+        if (hsm != null) {
+            hsm.close();
+        }
+    }
+
+    private Map<SopInstanceUid, StoredInstance> storeMany(int n) {
+        Map<SopInstanceUid, StoredInstance> out = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            StoredInstance s = hsm.store(new ByteArrayInputStream(
+                    SyntheticInstances.bytes(SyntheticInstances.header(), 256 + 2 * i, i)));
+            out.put(s.sopInstanceUid(), s);
+        }
+        return out;
+    }
+
+    private void assertOnlyIn(StorageTier tier, StoredInstance s) throws Exception {
+        assertThat(hsm.getTier(s.sopInstanceUid())).contains(tier);
+        try (InputStream in = hsm.open(s.sopInstanceUid())) {
+            assertThat(AbstractIndexedBackend.sha256(in)).isEqualTo(s.sha256());
+        }
+        for (StorageTier t : StorageTier.values()) {
+            assertThat(hsm.tierBackend(t).exists(s.sopInstanceUid())).as(s.sopInstanceUid() + " in " + t)
+                    .isEqualTo(t == tier);
+        }
+    }
+
+    @Test
+    void movesManyInSeveralBatchesAndReportsEachOne() throws Exception {
+        hsm = HsmFixture.open(dir, HsmFixture.config(clock));
+        Map<SopInstanceUid, StoredInstance> stored = storeMany(100); // more than one batch of MAX_BATCH
+        List<SopInstanceUid> uids = new ArrayList<>(stored.keySet());
+        SopInstanceUid alreadyWarm = uids.get(0);
+        assertThat(hsm.migrate(alreadyWarm, StorageTier.WARM)).isTrue();
+        SopInstanceUid unknown = SopInstanceUid.of("1.2.3.999999");
+        List<SopInstanceUid> asked = new ArrayList<>(uids);
+        asked.add(unknown);
+
+        MigrationBatchResult r = hsm.migrate(asked, StorageTier.WARM);
+
+        assertThat(r.failed()).isEmpty();
+        assertThat(r.unchanged()).containsExactlyInAnyOrder(alreadyWarm, unknown);
+        assertThat(r.moved()).hasSize(99).doesNotContain(alreadyWarm);
+        for (StoredInstance s : stored.values()) {
+            assertOnlyIn(StorageTier.WARM, s);
+        }
+        HsmStatistics st = hsm.getHsmStatistics();
+        assertThat(st.count(StorageTier.WARM)).isEqualTo(100);
+        assertThat(st.migrationsCompleted()).isEqualTo(100);
+        assertThat(st.migrationsFailed()).isZero();
+        // and back again (recall), across the tiers' directories the first move created
+        assertThat(hsm.migrate(uids, StorageTier.HOT).moved()).hasSize(100);
+        for (StoredInstance s : stored.values()) {
+            assertOnlyIn(StorageTier.HOT, s);
+        }
+    }
+
+    @Test
+    void aDamagedSourceIsRefusedAndStaysWhileTheRestMove() throws Exception {
+        hsm = HsmFixture.open(dir, HsmFixture.config(clock));
+        Map<SopInstanceUid, StoredInstance> stored = storeMany(10);
+        StoredInstance damaged = stored.values().iterator().next();
+        Path file = dir.resolve("hot").resolve(FileLayout.HIERARCHICAL.relativePath(damaged));
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(raf.length() - 1);
+            int b = raf.read();
+            raf.seek(raf.length() - 1);
+            raf.write(b ^ 0xFF); // one pixel byte: the copy's SHA-256 no longer matches the catalog
+        }
+
+        MigrationBatchResult r = hsm.migrate(stored.keySet(), StorageTier.COLD);
+
+        assertThat(r.failed()).containsOnlyKeys(damaged.sopInstanceUid());
+        assertThat(r.failed().get(damaged.sopInstanceUid()).reason()).isEqualTo(Reason.CORRUPT);
+        assertThat(r.moved()).hasSize(9);
+        assertThat(hsm.getTier(damaged.sopInstanceUid())).contains(StorageTier.HOT);
+        assertThat(hsm.tierBackend(StorageTier.COLD).exists(damaged.sopInstanceUid())).as("copy rolled back").isFalse();
+        assertThat(hsm.getHsmStatistics().migrationsFailed()).isEqualTo(1);
+        for (StoredInstance s : stored.values()) {
+            if (!s.equals(damaged)) {
+                assertOnlyIn(StorageTier.COLD, s);
+            }
+        }
+    }
+
+    @Test
+    void batchesAndSingleMovesOfTheSameInstancesNeverLoseOrDuplicateOne() throws Exception {
+        hsm = HsmFixture.open(dir, HsmFixture.config(clock));
+        Map<SopInstanceUid, StoredInstance> stored = storeMany(48);
+        List<SopInstanceUid> uids = new ArrayList<>(stored.keySet());
+        StorageTier[] targets = {StorageTier.WARM, StorageTier.COLD, StorageTier.HOT, StorageTier.WARM};
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int worker = t;
+                work.add(pool.submit(() -> {
+                    start.await();
+                    for (int round = 0; round < 3; round++) {
+                        StorageTier target = targets[(worker + round) % targets.length];
+                        if (worker % 2 == 0) {
+                            hsm.migrate(uids, target); // failures (claimed by a sibling) are reported, not thrown
+                        } else {
+                            for (int i = worker; i < uids.size(); i += 7) {
+                                try {
+                                    hsm.migrate(uids.get(i), target);
+                                } catch (org.pacs.storage.StorageException e) {
+                                    assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE);
+                                }
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : work) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (StoredInstance s : stored.values()) {
+            assertOnlyIn(hsm.getTier(s.sopInstanceUid()).orElseThrow(), s);
+        }
+        assertThat(hsm.verifyIntegrity().isClean()).isTrue();
+    }
+}
