@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.Locale;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StorageException.Reason;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -85,7 +86,7 @@ final class S3Errors {
                     + ": check access-key-id and secret-access-key (or the default credential chain), the"
                     + " region, and that the bucket policy grants this operation.", e);
         }
-        if ("BadDigest".equals(code) || "InvalidDigest".equals(code) || code.startsWith("XAmzContent")) {
+        if (checksumRefused(code, status, e)) {
             return new StorageException(Reason.CORRUPT, where + " failed" + said + ": the bytes changed in transit"
                     + " (checksum mismatch). Retry; if it repeats, check proxies between here and the server.", e);
         }
@@ -119,5 +120,17 @@ final class S3Errors {
             c = c.getCause();
         }
         return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
+    }
+
+    /**
+     * S3 says BadDigest when a body does not match its checksum; S3Mock says 400 BadRequest and names the
+     * x-amz-checksum header instead. Both mean the bytes changed on the way, not that the request was wrong.
+     */
+    private static boolean checksumRefused(String code, int status, S3Exception e) {
+        if ("BadDigest".equals(code) || "InvalidDigest".equals(code) || code.startsWith("XAmzContent")) {
+            return true;
+        }
+        String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+        return status == 400 && message != null && message.toLowerCase(Locale.ROOT).contains("x-amz-checksum-");
     }
 }

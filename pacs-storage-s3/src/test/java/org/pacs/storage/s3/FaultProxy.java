@@ -24,8 +24,8 @@ import java.util.function.Predicate;
 /**
  * A small HTTP proxy in front of a real S3 server that passes everything through except requests a rule
  * matches, which get the fake response the rule gives. It exists only for answers no emulator produces
- * (archived-object refusals, x-amz-restore, throttling, a failing part); each test names the responses it
- * fakes. Only for S3Mock, which does not check signatures: the proxy changes the Host header.
+ * (archived-object refusals, x-amz-restore, throttling, a failing part) and for damage no network here
+ * produces (a request body with one byte flipped on the way); each test names what it fakes. Only for S3Mock, which does not check signatures: the proxy changes the Host header.
  */
 final class FaultProxy implements AutoCloseable {
 
@@ -81,6 +81,8 @@ final class FaultProxy implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<Predicate<Request>> damage = new CopyOnWriteArrayList<>();
+    private final List<Request> damaged = new CopyOnWriteArrayList<>();
     private final List<Request> faked = new CopyOnWriteArrayList<>();
     private final List<Request> seen = new CopyOnWriteArrayList<>();
 
@@ -104,6 +106,18 @@ final class FaultProxy implements AutoCloseable {
 
     void clearRules() {
         rules.clear();
+        damage.clear();
+    }
+
+    /** Forwards matching requests with one byte of their body flipped, as a faulty link would. */
+    FaultProxy damageBodyWhen(Predicate<Request> when) {
+        damage.add(when);
+        return this;
+    }
+
+    /** Requests forwarded with a damaged body. */
+    List<Request> damaged() {
+        return List.copyOf(damaged);
     }
 
     /** Requests that got a fake answer. */
@@ -147,11 +161,16 @@ final class FaultProxy implements AutoCloseable {
         long length = ex.getRequestHeaders().getFirst("Content-Length") == null ? -1
                 : Long.parseLong(ex.getRequestHeaders().getFirst("Content-Length"));
         InputStream reqBody = ex.getRequestBody();
+        if (length > 1 && damage.stream().anyMatch(d -> d.test(req))) {
+            damaged.add(req);
+            reqBody = new FlipOneByte(reqBody, length / 2);
+        }
+        InputStream body0 = reqBody;
         HttpRequest.BodyPublisher pub = length == 0 || (length < 0 && !"chunked".equalsIgnoreCase(
                 ex.getRequestHeaders().getFirst("Transfer-Encoding")))
                 ? HttpRequest.BodyPublishers.noBody()
-                : length > 0 ? HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> reqBody), length)
-                : HttpRequest.BodyPublishers.ofInputStream(() -> reqBody);
+                : length > 0 ? HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body0), length)
+                : HttpRequest.BodyPublishers.ofInputStream(() -> body0);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target + req.path() + q))
                 .method(req.method(), pub).timeout(Duration.ofMinutes(2));
         ex.getRequestHeaders().forEach((k, vs) -> {
@@ -185,5 +204,35 @@ final class FaultProxy implements AutoCloseable {
     public void close() {
         server.stop(0);
         threads.shutdownNow();
+    }
+
+    /** Passes a body through with the byte at {@code position} inverted; the length stays the same. */
+    private static final class FlipOneByte extends java.io.FilterInputStream {
+        private final long position;
+        private long offset;
+
+        FlipOneByte(InputStream in, long position) {
+            super(in);
+            this.position = position;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && offset++ == position) {
+                return b ^ 0xFF;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0 && position >= offset && position < offset + n) {
+                buf[off + (int) (position - offset)] ^= (byte) 0xFF;
+            }
+            offset += Math.max(n, 0);
+            return n;
+        }
     }
 }

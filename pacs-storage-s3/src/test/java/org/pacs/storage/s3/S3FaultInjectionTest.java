@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Responses no emulator gives, faked by {@link FaultProxy} in front of a real S3Mock; everything not named
  * here passes through to S3Mock. Faked, per test: a 403 InvalidObjectState for GET of a GLACIER object, the
  * 202 of RestoreObject and the x-amz-restore header on HEAD (both documented forms); 503 SlowDown; and a
- * 500 InternalError for one UploadPart.
+ * 500 InternalError for one UploadPart. Damaged, not faked: one body byte flipped on its way to S3Mock, which
+ * then judges the request itself.
  */
 class S3FaultInjectionTest {
 
@@ -131,10 +132,8 @@ class S3FaultInjectionTest {
             assertThat(e.getMessage()).contains("UploadPart").contains(direct.bucketName());
         });
         assertThat(proxy.faked()).as("the SDK retried the part, then gave up").hasSize(3);
-        assertThat(proxy.seen()).filteredOn(r -> r.hasQuery("partNumber")).isNotEmpty().allSatisfy(r ->
-                assertThat(S3StorageTest.header(r, "x-amz-checksum-crc32") != null
-                        || "x-amz-checksum-crc32".equals(S3StorageTest.header(r, "x-amz-trailer")))
-                        .as("every part carries a CRC32, in a header or a trailer").isTrue());
+        assertThat(proxy.seen()).filteredOn(r -> r.hasQuery("partNumber")).isNotEmpty()
+                .allSatisfy(S3FaultInjectionTest::assertPlainBodyWithCrc32Header);
         assertThat(proxy.seen()).anyMatch(r -> r.method().equals("DELETE") && r.hasQuery("uploadId"));
         assertThat(raw.listMultipartUploads(b -> b.bucket(direct.bucketName())).uploads()).isEmpty();
         assertThat(raw.listObjectsV2(b -> b.bucket(direct.bucketName())).contents()).isEmpty();
@@ -153,5 +152,35 @@ class S3FaultInjectionTest {
         assertThat(raw.listMultipartUploads(b -> b.bucket(direct.bucketName())).uploads()).isEmpty();
         assertThat(raw.listObjectsV2(b -> b.bucket(direct.bucketName())).contents()).isEmpty();
         assertThat(proxy.faked()).as("a 400 is final: no retry").hasSize(1);
+    }
+
+    @Test
+    void aBodyDamagedInTransitIsRefusedByItsCrc32AndNothingIsLeft() throws Exception {
+        open(base("fault-damage"));
+        proxy.damageBodyWhen(r -> r.method().equals("PUT") && ("3".equals(r.param("partNumber"))
+                || (!r.hasQuery("partNumber") && !r.path().endsWith("/fault-damage"))));
+        Path big = tmp.resolve("big.dcm");
+        SyntheticInstances.write(big, SyntheticInstances.header(), 16 * MIB, 13);
+        Path small = tmp.resolve("small.dcm");
+        SyntheticInstances.write(small, SyntheticInstances.header(), 100_000, 14);
+        for (Path file : new Path[] {big, small}) {
+            assertThatThrownBy(() -> storage.store(file)).isInstanceOfSatisfying(StorageException.class,
+                    e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(Reason.CORRUPT));
+        }
+        assertThat(proxy.damaged()).as("part 3 and the single PUT, each refused at once: a 400 is final")
+                .hasSize(2).allSatisfy(S3FaultInjectionTest::assertPlainBodyWithCrc32Header);
+        assertThat(raw.listMultipartUploads(b -> b.bucket(direct.bucketName())).uploads()).isEmpty();
+        assertThat(raw.listObjectsV2(b -> b.bucket(direct.bucketName())).contents()).isEmpty();
+        assertThat(storage.list()).isEmpty();
+    }
+
+    /**
+     * The checksum rides in a header over a plain body: aws-chunked framing costs the server a decode pass
+     * (see S3ClientFactory), and the damage test above proves the header is what the server checks.
+     */
+    static void assertPlainBodyWithCrc32Header(FaultProxy.Request r) {
+        assertThat(S3StorageTest.header(r, "x-amz-checksum-crc32")).as("CRC32 header of " + r).isNotBlank();
+        assertThat(S3StorageTest.header(r, "x-amz-trailer")).as("trailer of " + r).isNull();
+        assertThat(String.valueOf(S3StorageTest.header(r, "content-encoding"))).doesNotContain("aws-chunked");
     }
 }
