@@ -6,7 +6,6 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,9 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException.Reason;
 import org.pacs.storage.StoredInstance;
@@ -26,20 +23,7 @@ import org.pacs.storage.index.AbstractIndexedBackend;
 import org.pacs.storage.testkit.SyntheticInstances;
 
 /** HsmStorage.migrate(Collection, tier): the batch path keeps every guarantee of the single move. */
-class HsmBatchMigrationTest {
-
-    @TempDir
-    Path dir;
-
-    final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
-    HsmStorage hsm;
-
-    @AfterEach
-    void close() {
-        if (hsm != null) {
-            hsm.close();
-        }
-    }
+class HsmBatchMigrationTest extends FileHsmTestBase {
 
     private Map<SopInstanceUid, StoredInstance> storeMany(int n) {
         Map<SopInstanceUid, StoredInstance> out = new HashMap<>();
@@ -64,7 +48,7 @@ class HsmBatchMigrationTest {
 
     @Test
     void movesManyInSeveralBatchesAndReportsEachOne() throws Exception {
-        hsm = HsmFixture.open(dir, HsmFixture.config(clock));
+        open(HsmFixture.config(clock));
         Map<SopInstanceUid, StoredInstance> stored = storeMany(100); // more than one batch of MAX_BATCH
         List<SopInstanceUid> uids = new ArrayList<>(stored.keySet());
         SopInstanceUid alreadyWarm = uids.get(0);
@@ -94,7 +78,7 @@ class HsmBatchMigrationTest {
 
     @Test
     void aDamagedSourceIsRefusedAndStaysWhileTheRestMove() throws Exception {
-        hsm = HsmFixture.open(dir, HsmFixture.config(clock));
+        open(HsmFixture.config(clock));
         Map<SopInstanceUid, StoredInstance> stored = storeMany(10);
         StoredInstance damaged = stored.values().iterator().next();
         Path file = dir.resolve("hot").resolve(FileLayout.HIERARCHICAL.relativePath(damaged));
@@ -122,7 +106,7 @@ class HsmBatchMigrationTest {
 
     @Test
     void batchesAndSingleMovesOfTheSameInstancesNeverLoseOrDuplicateOne() throws Exception {
-        hsm = HsmFixture.open(dir, HsmFixture.config(clock));
+        open(HsmFixture.config(clock));
         Map<SopInstanceUid, StoredInstance> stored = storeMany(48);
         List<SopInstanceUid> uids = new ArrayList<>(stored.keySet());
         StorageTier[] targets = {StorageTier.WARM, StorageTier.COLD, StorageTier.HOT, StorageTier.WARM};

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.pacs.storage.DuplicatePolicy;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
@@ -26,25 +23,7 @@ import org.pacs.storage.index.AbstractIndexedBackend;
 import org.pacs.storage.testkit.SyntheticInstances;
 
 /** HSM behaviour over FileStorage tiers and a SQLite catalog, with a hand-driven clock. */
-class HsmStorageTest {
-
-    @TempDir
-    Path dir;
-
-    final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
-    HsmStorage hsm;
-
-    @AfterEach
-    void close() {
-        if (hsm != null) {
-            hsm.close();
-        }
-    }
-
-    private HsmStorage open(HsmStorageConfig config) {
-        hsm = HsmFixture.open(dir, config);
-        return hsm;
-    }
+class HsmStorageTest extends FileHsmTestBase {
 
     private StoredInstance store(int pixelBytes, long seed) {
         return hsm.store(new ByteArrayInputStream(SyntheticInstances.bytes(SyntheticInstances.header(), pixelBytes,
