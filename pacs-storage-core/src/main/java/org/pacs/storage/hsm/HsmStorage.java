@@ -2,7 +2,6 @@ package org.pacs.storage.hsm;
 
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -21,7 +20,6 @@ import org.pacs.storage.catalog.CatalogEntry;
 import org.pacs.storage.catalog.InstanceCatalog;
 import org.pacs.storage.catalog.MigrationState;
 import org.pacs.storage.dicom.DicomDataset;
-import org.pacs.storage.dicom.DicomReader;
 import org.pacs.storage.query.QueryMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +56,7 @@ public final class HsmStorage implements StorageBackend {
     private final UidLocks locks = new UidLocks();
     private final TierMigrator migrator;
     private final BatchMigrator batchMigrator;
+    private final HsmIngest ingest;
     private final AccessTracker access;
     private final ArchiveRestores restores;
     private final HsmCycles cycles;
@@ -76,6 +75,7 @@ public final class HsmStorage implements StorageBackend {
         this.migrator = new TierMigrator(catalog, tiers, config, locks);
         this.restores = new ArchiveRestores(config);
         this.batchMigrator = new BatchMigrator(catalog, tiers, config, locks, migrator, restores);
+        this.ingest = new HsmIngest(catalog, tiers, config, locks, migrator);
         this.access = new AccessTracker(catalog, config.clock(), config.accessFlushThreshold(),
                 config.accessFlushInterval());
         this.cycles = new HsmCycles(catalog, tiers, config, (uids, target) -> batchMigrator.migrate(uids, target, () -> true), access::flush);
@@ -111,69 +111,24 @@ public final class HsmStorage implements StorageBackend {
     @Override
     public StoredInstance store(DicomDataset dataset) {
         StoredInstance s = hot().store(dataset);
-        return catalogue(s, CatalogAttributes.of(dataset));
+        return ingest.catalogue(s, CatalogAttributes.of(dataset));
     }
 
     @Override
     public StoredInstance store(Path file) {
         StoredInstance s = hot().store(file);
-        return catalogue(s, null);
+        return ingest.catalogue(s, null);
     }
 
     @Override
     public StoredInstance store(InputStream in) {
         StoredInstance s = hot().store(in);
-        return catalogue(s, null);
+        return ingest.catalogue(s, null);
     }
 
     private StorageBackend hot() {
         ensureOpen();
         return tiers.backend(StorageTier.HOT);
-    }
-
-    private StoredInstance catalogue(StoredInstance stored, Map<Integer, String> knownAttributes) {
-        SopInstanceUid uid = stored.sopInstanceUid();
-        // the catalog's clock (injectable, millisecond precision) dates the instance for the tier policy
-        StoredInstance s = new StoredInstance(uid, stored.studyInstanceUid(), stored.seriesInstanceUid(),
-                stored.sopClassUid(), stored.transferSyntaxUid(), stored.sizeBytes(), stored.sha256(),
-                config.clock().instant().truncatedTo(ChronoUnit.MILLIS));
-        Map<Integer, String> attrs = knownAttributes != null ? knownAttributes : headerAttributes(uid);
-        CatalogEntry fresh = CatalogEntry.stored(s, attrs, StorageTier.HOT, tiers.location(StorageTier.HOT));
-        ReentrantLock lock = locks.lockFor(uid);
-        lock.lock();
-        try {
-            if (catalog.insert(fresh)) {
-                return s;
-            }
-            CatalogEntry existing = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
-            boolean identical = existing.instance().sha256().equals(s.sha256());
-            if (existing.tier() == StorageTier.HOT || tiers.inPlace(StorageTier.HOT, existing.tier())) {
-                // the hot backend saw the duplicate itself and applied its policy; follow what it kept
-                if (identical || catalog.replace(fresh)) {
-                    return identical ? existing.instance() : s;
-                }
-                throw busy(uid);
-            }
-            return new HsmDuplicates(catalog, tiers, config, migrator::lease).colderDuplicate(existing, fresh);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private static StorageException busy(SopInstanceUid uid) {
-        return new StorageException(StorageException.Reason.UNAVAILABLE, "Instance " + uid + " is being moved"
-                + " between tiers; store it again once the move is done.");
-    }
-
-    private Map<Integer, String> headerAttributes(SopInstanceUid uid) {
-        try (InputStream in = tiers.backend(StorageTier.HOT).open(uid)) {
-            return CatalogAttributes.of(DicomReader.readHeader(in).dataset());
-        } catch (Exception e) {
-            // the hot backend accepted the file, so its UIDs are known; only the optional query keys are lost
-            LOG.warn("Could not read the header of {} for the catalog; it is findable by UID only: {}", uid,
-                    e.getMessage());
-            return Map.of();
-        }
     }
 
     // ---- read -------------------------------------------------------------------------------------------------
