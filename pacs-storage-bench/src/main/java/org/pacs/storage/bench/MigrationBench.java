@@ -42,7 +42,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * as a ratio (goal: at least 0.7):
  * <ul>
  *   <li>hot → warm, both FileStorage: against copying the instance files with the same durability (file
- *       forced to disk), without catalog, verification or source deletion;</li>
+ *       forced to disk), without catalog, verification or source deletion; and, for context, against a plain
+ *       move (the same copy, then deleting the source);</li>
  *   <li>hot → cold, FileStorage → S3Storage on S3Mock: against a bare SDK PutObject of the same files.</li>
  * </ul>
  * The HSM side does the whole crash-safe state machine: catalog claim and state per step (SQLite, FULL sync),
@@ -89,15 +90,18 @@ public final class MigrationBench {
             int rounds = Integer.getInteger("migrationbench.rounds", 3);
             double[] hsmW = new double[rounds];
             double[] plainW = new double[rounds];
+            double[] moveW = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 hsmW[r] = hsm(work.resolve("a" + r), files, threads, null);
                 Path plainDir = work.resolve("plain" + r);
                 plainW[r] = timed(count, threads, i -> durableCopy(files.get(i), plainDir.resolve(i + ".dcm")));
-                System.out.printf(Locale.ROOT, "  round %d, hot -> warm: HSM %.2f s, plain %.2f s%n", r + 1, hsmW[r],
-                        plainW[r]);
+                moveW[r] = plainMove(work.resolve("move" + r), files, threads);
+                System.out.printf(Locale.ROOT, "  round %d, hot -> warm: HSM %.2f s, plain copy %.2f s, plain move"
+                        + " %.2f s%n", r + 1, hsmW[r], plainW[r], moveW[r]);
             }
             double hsmWarm = median(hsmW);
             double plainWarm = median(plainW);
+            double moveWarm = median(moveW);
             double hsmCold = 0;
             double plainCold = 0;
             boolean cold = !Boolean.getBoolean("migrationbench.filesOnly");
@@ -120,6 +124,7 @@ public final class MigrationBench {
             System.out.printf(Locale.ROOT, "%-26s %14s %14s %14s %7s%n", "case", "HSM inst/s", "HSM MB/s",
                     "plain MB/s", "ratio");
             row("hot -> warm (files)", count, bytes, hsmWarm, plainWarm);
+            row("  ... beside a plain move", count, bytes, hsmWarm, moveWarm);
             if (cold) {
                 row("hot -> cold (S3Mock)", count, bytes, hsmCold, plainCold);
             }
@@ -178,6 +183,23 @@ public final class MigrationBench {
             in.transferTo(out);
             ch.force(true);
         }
+    }
+
+    /**
+     * Context for the files row: a migration also deletes the source, which a plain copy does not. A plain move
+     * copies durably and then deletes the source, whose blocks (like the HSM's hot copies) are on disk.
+     */
+    private static double plainMove(Path dir, List<Path> files, int threads) throws Exception {
+        List<Path> sources = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            Path s = dir.resolve("src").resolve(i + ".dcm");
+            durableCopy(files.get(i), s);
+            sources.add(s);
+        }
+        return timed(files.size(), threads, i -> {
+            durableCopy(sources.get(i), dir.resolve("dst").resolve(i + ".dcm"));
+            Files.delete(sources.get(i));
+        });
     }
 
     private static CloudStorageConfig s3Config(S3MockServer server, String bucket, int threads) {

@@ -74,10 +74,19 @@ final class BatchMigrator {
     }
 
     private void migrateChunk(List<SopInstanceUid> uids, StorageTier target, Outcome out) {
+        List<SopInstanceUid> busy = migrateLocked(uids, target, out);
+        if (!busy.isEmpty()) { // their stripes were held, mostly by a sibling batch that has likely finished
+            moveSingly(migrateLocked(busy, target, out), target, out);
+        }
+    }
+
+    /** Batch-moves the UIDs whose locks are free now; returns the others (locks busy) for the caller. */
+    private List<SopInstanceUid> migrateLocked(List<SopInstanceUid> uids, StorageTier target, Outcome out) {
         List<ReentrantLock> held = new ArrayList<>();
         List<SopInstanceUid> locked = locks.tryLockEach(uids, held);
-        Set<SopInstanceUid> singly = new LinkedHashSet<>(uids);
-        locked.forEach(singly::remove); // busy elsewhere in this JVM: moved one by one below
+        Set<SopInstanceUid> busy = new LinkedHashSet<>(uids);
+        locked.forEach(busy::remove);
+        List<SopInstanceUid> singly = new ArrayList<>();
         try {
             Map<StorageTier, List<CatalogEntry>> bySource = new EnumMap<>(StorageTier.class);
             for (SopInstanceUid uid : locked) {
@@ -94,7 +103,13 @@ final class BatchMigrator {
         } finally {
             held.forEach(ReentrantLock::unlock);
         }
-        for (SopInstanceUid uid : singly) {
+        moveSingly(singly, target, out);
+        return List.copyOf(busy);
+    }
+
+    /** The single path, for instances a batch cannot take (claimed, mid-migration, changed in place, busy). */
+    private void moveSingly(List<SopInstanceUid> uids, StorageTier target, Outcome out) {
+        for (SopInstanceUid uid : uids) {
             if (!out.proceed.getAsBoolean()) {
                 out.unchanged.add(uid);
                 continue;
