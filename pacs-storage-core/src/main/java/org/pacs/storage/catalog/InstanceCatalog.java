@@ -39,6 +39,13 @@ public interface InstanceCatalog extends AutoCloseable {
 
     Optional<CatalogEntry> get(SopInstanceUid uid);
 
+    /** The rows of those {@code uids} that are catalogued (one query per few hundred, not one each). */
+    default Map<SopInstanceUid, CatalogEntry> getAll(java.util.Collection<SopInstanceUid> uids) {
+        Map<SopInstanceUid, CatalogEntry> out = new java.util.HashMap<>();
+        uids.forEach(u -> get(u).ifPresent(e -> out.put(u, e)));
+        return out;
+    }
+
     /** Every row not being removed. Loads all of them: meant for list() and integrity checks. */
     List<CatalogEntry> list();
 

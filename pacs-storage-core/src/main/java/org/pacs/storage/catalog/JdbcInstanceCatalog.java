@@ -9,7 +9,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -137,6 +136,21 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
     public Optional<CatalogEntry> get(SopInstanceUid uid) {
         List<CatalogEntry> rows = query(SELECT + " WHERE sop_instance_uid = ?", uid.value());
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    @Override
+    public Map<SopInstanceUid, CatalogEntry> getAll(java.util.Collection<SopInstanceUid> uids) {
+        Map<SopInstanceUid, CatalogEntry> out = new java.util.HashMap<>();
+        List<SopInstanceUid> all = List.copyOf(uids);
+        for (int i = 0; i < all.size(); i += 500) { // well under every driver's bound-parameter limit
+            List<SopInstanceUid> part = all.subList(i, Math.min(all.size(), i + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
+            for (CatalogEntry e : query(SELECT + " WHERE sop_instance_uid IN (" + marks + ")",
+                    part.stream().map(SopInstanceUid::value).toArray())) {
+                out.put(e.instance().sopInstanceUid(), e);
+            }
+        }
+        return out;
     }
 
     @Override
@@ -304,31 +318,12 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     @Override
     public Map<StorageTier, TierUsage> tierUsage() {
-        return pool.withConnection(c -> {
-            Map<StorageTier, TierUsage> m = new EnumMap<>(StorageTier.class);
-            try (PreparedStatement ps = c.prepareStatement("SELECT tier, COUNT(*), COALESCE(SUM(size_bytes), 0)"
-                    + " FROM instances WHERE migration_state <> 'REMOVING' GROUP BY tier");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    m.put(StorageTier.valueOf(rs.getString(1)), new TierUsage(rs.getLong(2), rs.getLong(3)));
-                }
-            }
-            return m;
-        });
+        return pool.withConnection(CatalogTotals::tierUsage);
     }
 
     @Override
     public StorageStatistics statistics() {
-        return pool.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(size_bytes), 0),"
-                    + " COUNT(DISTINCT study_uid), COUNT(DISTINCT series_uid), COUNT(DISTINCT COALESCE(PatientID, ''))"
-                    + " FROM instances WHERE migration_state <> 'REMOVING'");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new StorageStatistics(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                        rs.getLong(5));
-            }
-        });
+        return pool.withConnection(CatalogTotals::statistics);
     }
 
     @Override

@@ -89,8 +89,9 @@ final class BatchMigrator {
         List<SopInstanceUid> singly = new ArrayList<>();
         try {
             Map<StorageTier, List<CatalogEntry>> bySource = new EnumMap<>(StorageTier.class);
+            Map<SopInstanceUid, CatalogEntry> rows = catalog.getAll(locked);
             for (SopInstanceUid uid : locked) {
-                CatalogEntry e = catalog.get(uid).orElse(null);
+                CatalogEntry e = rows.get(uid);
                 if (e == null || (e.migrationState() == MigrationState.NONE && e.tier() == target)) {
                     out.unchanged.add(uid);
                 } else if (e.migrationState() == MigrationState.NONE && !tiers.inPlace(e.tier(), target)) {
@@ -234,14 +235,20 @@ final class BatchMigrator {
         }
         done.forEach(e -> CrashPoints.reached("source-deleted"));
         catalog.atomically(() -> {
+            long bytes = 0;
+            int moved = 0;
             for (CatalogEntry e : done) {
-                if (catalog.finishMigrated(uid(e), config.nodeId(), MigrationState.COMMITTED,
-                        e.instance().sizeBytes())) {
+                if (catalog.finish(uid(e), config.nodeId(), MigrationState.COMMITTED)) {
                     out.moved.add(uid(e));
+                    moved++;
+                    bytes += e.instance().sizeBytes();
                 } else {
                     out.failed.put(uid(e), TierMigrator.lostClaim(uid(e)));
                 }
             }
+            // the counters once per batch, in the same transaction as the rows they count
+            catalog.addToCounter(InstanceCatalog.MIGRATIONS_COMPLETED, moved);
+            catalog.addToCounter(InstanceCatalog.MIGRATED_BYTES, bytes);
             return null;
         });
         done.forEach(e -> CrashPoints.reached("finished"));

@@ -215,6 +215,21 @@ abstract class AbstractInstanceCatalogTest {
     }
 
     @Test
+    void getAllReturnsTheCataloguedOnesInOneGo() {
+        List<CatalogEntry> rows = new ArrayList<>();
+        for (int i = 0; i < 600; i++) { // more than one IN list
+            rows.add(entry("1.9." + i, "1.1", "1.1.5", "P1", null, 10, T0));
+        }
+        catalog.insertBatch(rows);
+        List<SopInstanceUid> asked = new ArrayList<>(rows.stream().map(r -> r.instance().sopInstanceUid()).toList());
+        asked.add(uid("1.9.99999"));
+        Map<SopInstanceUid, CatalogEntry> got = catalog.getAll(asked);
+        assertThat(got).hasSize(600).doesNotContainKey(uid("1.9.99999"));
+        assertThat(got.get(uid("1.9.7")).instance()).isEqualTo(rows.get(7).instance());
+        assertThat(catalog.getAll(List.of())).isEmpty();
+    }
+
+    @Test
     void atomicallyCommitsEveryChangeOrNone() {
         catalog.insertBatch(List.of(entry("1.8.1", "1.1", "1.1.5", "P1", null, 10, T0),
                 entry("1.8.2", "1.1", "1.1.5", "P1", null, 10, T0)));
