@@ -49,7 +49,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * The HSM side does the whole crash-safe state machine: catalog claim and state per step (SQLite, FULL sync),
  * streaming copy with SHA-256, verification against the target's hash, commit, source deletion.
  * <p>Arguments (optional): {@code count sizeKiB threads perSeries}; defaults 200 1024 4 50. HSM migrates in
- * batches (as a migration cycle does), at most 64 per batch, the batches spread over the threads.
+ * batches (as a migration cycle does), at most 64 per batch, the batches spread over the threads. System
+ * properties: {@code migrationbench.rounds} (default 3), {@code migrationbench.filesOnly} (skip S3Mock),
+ * {@code migrationbench.keepSource} (delete_after_migration off, to see what deleting the source costs).
  */
 public final class MigrationBench {
 
@@ -84,8 +86,10 @@ public final class MigrationBench {
             }
             System.out.printf(Locale.ROOT, "MigrationBench: %d instances of %d KiB (%.1f MB), %d per series,"
                     + " %d threads%n", count, sizeKiB, bytes / 1e6, perSeries, threads);
-            List<Path> warmup = files.subList(0, Math.min(20, count));
-            hsm(work.resolve("warmup-files"), warmup, threads, null); // JIT, unmeasured
+            // one whole unmeasured round of each side first (JIT, page cache, connection pools), as JMH would
+            hsm(work.resolve("warmup-files"), files, threads, null);
+            timed(count, threads, i -> durableCopy(files.get(i), work.resolve("warmup-plain").resolve(i + ".dcm")));
+            plainMove(work.resolve("warmup-move"), files, threads);
             // a shared machine's disk is noisy: alternate the two sides and keep each side's median
             int rounds = Integer.getInteger("migrationbench.rounds", 3);
             double[] hsmW = new double[rounds];
@@ -107,7 +111,8 @@ public final class MigrationBench {
             boolean cold = !Boolean.getBoolean("migrationbench.filesOnly");
             if (cold) {
                 try (S3MockServer server = S3MockServer.start(work.resolve("s3mock"))) {
-                    hsm(work.resolve("warmup"), warmup, threads, server); // JIT, pools
+                    hsm(work.resolve("warmup"), files, threads, server); // unmeasured, as above
+                    plainPut(server, "bench-warmup", files, threads);
                     double[] hsmC = new double[rounds];
                     double[] plainC = new double[rounds];
                     for (int r = 0; r < rounds; r++) {
@@ -149,7 +154,8 @@ public final class MigrationBench {
                 : new S3Storage(s3Config(s3, "bench-" + dir.getFileName(), threads), dir.resolve("spool"));
         StorageTier to = s3 == null ? StorageTier.WARM : StorageTier.COLD;
         try (HsmStorage hsm = new HsmStorage(hot, s3 == null ? target : null, s3 == null ? null : target,
-                JdbcInstanceCatalog.sqlite(dir.resolve("catalog.db")), HsmStorageConfig.defaults().withNodeId("bench"))) {
+                JdbcInstanceCatalog.sqlite(dir.resolve("catalog.db")), HsmStorageConfig.defaults().withNodeId("bench")
+                .withDeleteAfterMigration(!Boolean.getBoolean("migrationbench.keepSource")))) {
             List<SopInstanceUid> uids = new ArrayList<>();
             for (Path f : files) {
                 StoredInstance s = hsm.store(f);
