@@ -6,14 +6,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
-import org.pacs.storage.IntegrityReport;
-import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.ForwardingStorageBackend;
 import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
-import org.pacs.storage.StorageStatistics;
 import org.pacs.storage.StoredInstance;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.DicomWriter;
@@ -23,19 +19,18 @@ import org.pacs.storage.dicom.DicomWriter;
  * migrations at a latch or fail chosen instances: faults and timing a real disk does not produce on demand.
  * Test instances are small, so the hook gets the whole Part 10 bytes.
  */
-final class HookedBackend implements StorageBackend {
+final class HookedBackend extends ForwardingStorageBackend {
 
     /** Runs before the bytes reach the real backend; may block, or throw to fail the store. */
     interface StoreHook {
         void beforeStore(byte[] part10) throws InterruptedException;
     }
 
-    private final StorageBackend delegate;
     private volatile StoreHook hook = bytes -> { };
     private volatile Consumer<StoredInstance> afterStore = i -> { };
 
     HookedBackend(StorageBackend delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     void hook(StoreHook h) {
@@ -69,7 +64,7 @@ final class HookedBackend implements StorageBackend {
     public StoredInstance store(DicomDataset dataset) {
         byte[] bytes = DicomWriter.toBytes(dataset, org.pacs.storage.dicom.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         runHook(bytes);
-        return stored(delegate.store(new ByteArrayInputStream(bytes)));
+        return stored(delegate().store(new ByteArrayInputStream(bytes)));
     }
 
     @Override
@@ -79,7 +74,7 @@ final class HookedBackend implements StorageBackend {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return stored(delegate.store(file));
+        return stored(delegate().store(file));
     }
 
     @Override
@@ -91,56 +86,6 @@ final class HookedBackend implements StorageBackend {
             throw StorageException.unavailable("Reading the source failed: " + e.getMessage(), e);
         }
         runHook(bytes);
-        return stored(delegate.store(new ByteArrayInputStream(bytes)));
-    }
-
-    @Override
-    public DicomDataset retrieve(SopInstanceUid uid) {
-        return delegate.retrieve(uid);
-    }
-
-    @Override
-    public InputStream open(SopInstanceUid uid) {
-        return delegate.open(uid);
-    }
-
-    @Override
-    public Optional<StoredInstance> describe(SopInstanceUid uid) {
-        return delegate.describe(uid);
-    }
-
-    @Override
-    public void remove(SopInstanceUid uid) {
-        delegate.remove(uid);
-    }
-
-    @Override
-    public boolean exists(SopInstanceUid uid) {
-        return delegate.exists(uid);
-    }
-
-    @Override
-    public List<DicomDataset> find(DicomDataset query) {
-        return delegate.find(query);
-    }
-
-    @Override
-    public List<StoredInstance> list() {
-        return delegate.list();
-    }
-
-    @Override
-    public StorageStatistics statistics() {
-        return delegate.statistics();
-    }
-
-    @Override
-    public IntegrityReport verifyIntegrity() {
-        return delegate.verifyIntegrity();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
+        return stored(delegate().store(new ByteArrayInputStream(bytes)));
     }
 }

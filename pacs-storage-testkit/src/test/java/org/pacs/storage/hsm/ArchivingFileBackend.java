@@ -2,18 +2,14 @@ package org.pacs.storage.hsm;
 
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.pacs.storage.ArchivalBackend;
-import org.pacs.storage.IntegrityReport;
+import org.pacs.storage.ForwardingStorageBackend;
 import org.pacs.storage.RestoreStatus;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
-import org.pacs.storage.StorageStatistics;
-import org.pacs.storage.StoredInstance;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.file.FileStorage;
 import org.pacs.storage.file.FileStorageConfig;
@@ -24,17 +20,16 @@ import org.pacs.storage.file.FileStorageConfig;
  * but serve the bytes), so this wrapper says ARCHIVED for objects in "ARCHIVE" until the test completes a
  * restore it was asked for. Bytes, index and classes in place are otherwise real.
  */
-final class ArchivingFileBackend implements ArchivalBackend {
+final class ArchivingFileBackend extends ForwardingStorageBackend implements ArchivalBackend {
 
     static final String ARCHIVE = "ARCHIVE";
 
-    private final FileStorage files;
     private final Map<SopInstanceUid, String> classes = new ConcurrentHashMap<>();
     private final Map<SopInstanceUid, RestoreStatus.State> restores = new ConcurrentHashMap<>();
     final AtomicInteger restoreRequests = new AtomicInteger();
 
     ArchivingFileBackend(Path root) {
-        this.files = new FileStorage(FileStorageConfig.of(root));
+        super(new FileStorage(FileStorageConfig.of(root)));
     }
 
     /** The provider finished the restore (what hours of waiting would do). */
@@ -66,13 +61,13 @@ final class ArchivingFileBackend implements ArchivalBackend {
 
     @Override
     public String storageClass(SopInstanceUid uid) {
-        files.describe(uid).orElseThrow(() -> StorageException.notFound(uid));
+        describe(uid).orElseThrow(() -> StorageException.notFound(uid));
         return classes.getOrDefault(uid, "STANDARD");
     }
 
     @Override
     public void changeStorageClass(SopInstanceUid uid, String storageClass) {
-        files.describe(uid).orElseThrow(() -> StorageException.notFound(uid));
+        describe(uid).orElseThrow(() -> StorageException.notFound(uid));
         if (ARCHIVE.equals(classes.get(uid)) && restores.get(uid) != RestoreStatus.State.RESTORED) {
             throw new StorageException(StorageException.Reason.ARCHIVED, uid + " must be restored first");
         }
@@ -86,71 +81,21 @@ final class ArchivingFileBackend implements ArchivalBackend {
     }
 
     @Override
-    public StoredInstance store(DicomDataset dataset) {
-        return files.store(dataset);
-    }
-
-    @Override
-    public StoredInstance store(Path file) {
-        return files.store(file);
-    }
-
-    @Override
-    public StoredInstance store(InputStream in) {
-        return files.store(in);
-    }
-
-    @Override
     public DicomDataset retrieve(SopInstanceUid uid) {
         checkReadable(uid);
-        return files.retrieve(uid);
+        return super.retrieve(uid);
     }
 
     @Override
     public InputStream open(SopInstanceUid uid) {
         checkReadable(uid);
-        return files.open(uid);
-    }
-
-    @Override
-    public Optional<StoredInstance> describe(SopInstanceUid uid) {
-        return files.describe(uid);
+        return super.open(uid);
     }
 
     @Override
     public void remove(SopInstanceUid uid) {
-        files.remove(uid);
+        super.remove(uid);
         classes.remove(uid);
         restores.remove(uid);
-    }
-
-    @Override
-    public boolean exists(SopInstanceUid uid) {
-        return files.exists(uid);
-    }
-
-    @Override
-    public List<DicomDataset> find(DicomDataset query) {
-        return files.find(query);
-    }
-
-    @Override
-    public List<StoredInstance> list() {
-        return files.list();
-    }
-
-    @Override
-    public StorageStatistics statistics() {
-        return files.statistics();
-    }
-
-    @Override
-    public IntegrityReport verifyIntegrity() {
-        return files.verifyIntegrity();
-    }
-
-    @Override
-    public void close() {
-        files.close();
     }
 }
