@@ -19,6 +19,8 @@ import org.pacs.storage.WriteBatch;
 import org.pacs.storage.catalog.CatalogEntry;
 import org.pacs.storage.catalog.InstanceCatalog;
 import org.pacs.storage.catalog.MigrationState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Moves many instances to one tier with {@link TierMigrator}'s state machine, but each step for the whole batch at
@@ -29,6 +31,8 @@ import org.pacs.storage.catalog.MigrationState;
  * Instances that are claimed, mid-migration or changed in place take the single path.
  */
 final class BatchMigrator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchMigrator.class);
 
 
     /** Bounds how long a batch holds its claims before committing (leases are renewed per step). */
@@ -61,14 +65,24 @@ final class BatchMigrator {
                 out.unchanged.addAll(chunk);
                 continue;
             }
-            migrateChunk(chunk, target, out);
+            try {
+                migrateChunk(chunk, target, out);
+            } catch (StorageException e) {
+                // the catalog or a backend failed for the whole step (e.g. the database is down): what was settled
+                // before keeps its outcome, the rest is reported failed; recovery settles any row left mid-way
+                chunk.stream().filter(u -> !out.settled(u)).forEach(u -> out.failed.put(u, e));
+            }
         }
         if (!out.failed.isEmpty()) {
-            long counted = out.failed.values().stream()
-                    .filter(e -> e.reason() != StorageException.Reason.NOT_FOUND).count() - out.countedSingly;
-            catalog.addToCounter(InstanceCatalog.MIGRATIONS_FAILED, counted);
-            // as a single move does: an archived source gets its restore requested, and the error says so
-            out.failed.replaceAll((uid, e) -> restores.ifArchived(e, uid, catalog, tiers));
+            try {
+                long counted = out.failed.values().stream()
+                        .filter(e -> e.reason() != StorageException.Reason.NOT_FOUND).count() - out.countedSingly;
+                catalog.addToCounter(InstanceCatalog.MIGRATIONS_FAILED, counted);
+                // as a single move does: an archived source gets its restore requested, and the error says so
+                out.failed.replaceAll((uid, e) -> restores.ifArchived(e, uid, catalog, tiers));
+            } catch (StorageException e) {
+                LOG.warn("Could not record {} failed migrations: {}", out.failed.size(), e.getMessage());
+            }
         }
         return new MigrationBatchResult(out.moved, out.unchanged, out.failed);
     }
@@ -268,6 +282,10 @@ final class BatchMigrator {
         final List<SopInstanceUid> unchanged = new ArrayList<>();
         final Map<SopInstanceUid, StorageException> failed = new LinkedHashMap<>();
         int countedSingly;
+
+        boolean settled(SopInstanceUid uid) {
+            return failed.containsKey(uid) || moved.contains(uid) || unchanged.contains(uid);
+        }
 
         Outcome(BooleanSupplier proceed) {
             this.proceed = proceed;

@@ -78,7 +78,7 @@ public final class HsmStorage implements StorageBackend {
         this.ingest = new HsmIngest(catalog, tiers, config, locks, migrator);
         this.access = new AccessTracker(catalog, config.clock(), config.accessFlushThreshold(),
                 config.accessFlushInterval());
-        this.cycles = new HsmCycles(catalog, tiers, config, (uids, target) -> batchMigrator.migrate(uids, target, () -> true), access::flush);
+        this.cycles = new HsmCycles(catalog, tiers, config, this::migrate, access::flush);
         migrator.recovery().recoverUnfinished(config.nodeId(), locks);
         // claims this node held before a restart (selected, never started) are free again
         catalog.releaseAll(config.nodeId());
@@ -269,7 +269,7 @@ public final class HsmStorage implements StorageBackend {
     /**
      * Moves many instances as {@link #migrate(SopInstanceUid, StorageTier)} does, each step for the whole batch
      * at once (one catalog commit, one flush per backend), so small instances move fast. Each one's fate,
-     * failures included, is in the result.
+     * failures included (a catalog that dies mid-way too), is in the result.
      */
     public MigrationBatchResult migrate(java.util.Collection<SopInstanceUid> uids, StorageTier target) {
         return migrate(uids, target, () -> true);

@@ -105,6 +105,20 @@ class HsmBatchMigrationTest extends FileHsmTestBase {
     }
 
     @Test
+    void aDeadCatalogFailsEveryInstanceInTheResultInsteadOfThrowing() {
+        open(HsmFixture.config(clock));
+        Map<SopInstanceUid, StoredInstance> stored = storeMany(5);
+        hsm.catalog().close(); // what a database that went away looks like to the storage
+
+        MigrationBatchResult r = hsm.migrate(stored.keySet(), StorageTier.WARM);
+
+        assertThat(r.moved()).isEmpty();
+        assertThat(r.failed()).containsOnlyKeys(stored.keySet());
+        assertThat(r.failed().values()).allSatisfy(e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE));
+        assertThat(hsm.tierBackend(StorageTier.WARM).list()).as("nothing copied").isEmpty();
+    }
+
+    @Test
     void batchesAndSingleMovesOfTheSameInstancesNeverLoseOrDuplicateOne() throws Exception {
         open(HsmFixture.config(clock));
         Map<SopInstanceUid, StoredInstance> stored = storeMany(48);
