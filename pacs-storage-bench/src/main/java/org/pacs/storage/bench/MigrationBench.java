@@ -135,6 +135,9 @@ public final class MigrationBench {
             }
             System.out.printf(Locale.ROOT, "(median of %d alternating rounds; ratio = HSM / plain copy of the same bytes,"
                     + " goal >= 0.7)%n", rounds);
+            // the ceiling for anything that must delete its source, as a migration with delete_after_migration does
+            System.out.printf(Locale.ROOT, "plain move / plain copy on this disk: %.2f (what deleting the sources"
+                    + " costs here)%n", plainWarm / moveWarm);
         } finally {
             try (var walk = Files.walk(work)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

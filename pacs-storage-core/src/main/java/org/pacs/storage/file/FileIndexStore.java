@@ -161,11 +161,13 @@ final class FileIndexStore implements AutoCloseable {
 
     /**
      * A state change committed without waiting for the disk: it survives a process crash (the OS has it), and
-     * the next synced commit makes it durable with everything before it (one WAL, written in order).
+     * the next synced commit makes it durable with everything before it (one WAL, written in order). NORMAL,
+     * not OFF: in WAL mode both skip the commit's fsync, but OFF would also let a checkpoint that this commit
+     * triggers copy unsynced pages into the database file, which a power cut can leave corrupt.
      */
     synchronized void setStateUnsynced(SopInstanceUid uid, int state) {
         try (Statement s = db.createStatement()) {
-            s.execute("PRAGMA synchronous=OFF");
+            s.execute("PRAGMA synchronous=" + (synchronous.equals("OFF") ? "OFF" : "NORMAL"));
             try {
                 setState(uid, state);
             } finally {

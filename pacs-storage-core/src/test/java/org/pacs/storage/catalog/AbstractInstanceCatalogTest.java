@@ -89,12 +89,13 @@ abstract class AbstractInstanceCatalogTest {
 
         DicomDataset study = new DicomDataset().setString(Tag.QueryRetrieveLevel, "STUDY")
                 .setString(Tag.PatientID, "P1").set(Tag.NumberOfStudyRelatedInstances, VR.IS)
-                .set(Tag.NumberOfStudyRelatedSeries, VR.IS);
+                .set(Tag.NumberOfStudyRelatedSeries, VR.IS).set(Tag.ModalitiesInStudy, VR.CS);
         List<DicomDataset> studies = catalog.find(study, QM);
         assertThat(studies).hasSize(1);
         assertThat(studies.get(0).getString(Tag.StudyInstanceUID)).contains("1.1");
         assertThat(studies.get(0).getString(Tag.NumberOfStudyRelatedInstances)).contains("3");
         assertThat(studies.get(0).getString(Tag.NumberOfStudyRelatedSeries)).contains("2");
+        assertThat(studies.get(0).getStrings(Tag.ModalitiesInStudy)).containsExactly("CT");
         assertThat(studies.get(0).contains(Tag.SOPInstanceUID)).isFalse();
 
         DicomDataset series = new DicomDataset().setString(Tag.QueryRetrieveLevel, "SERIES")
