@@ -22,6 +22,9 @@ public final class KeyMatcher implements Predicate<List<String>> {
     private static final String TM_HIGH = "999999.999999";
     private static final String DT_LOW = "00000000000000.000000";
     private static final String DT_HIGH = "99999999999999.999999";
+    /** One DT value (PS3.5 6.2): YYYY up to fractions of a second, then an optional UTC offset. */
+    private static final Pattern DT_VALUE = Pattern.compile(
+            "\\d{4}(\\d{2}(\\d{2}(\\d{2}(\\d{2}(\\d{2}(\\.\\d{1,6})?)?)?)?)?)?([+-]\\d{4})?");
 
     private final List<Predicate<String>> alternatives;
     private final boolean universal;
@@ -78,7 +81,7 @@ public final class KeyMatcher implements Predicate<List<String>> {
             case TM:
                 return range(normalizeTime(key), TM_LOW, TM_HIGH, KeyMatcher::normalizeTime);
             case DT:
-                return range(stripZone(key), DT_LOW, DT_HIGH, KeyMatcher::stripZone);
+                return dateTimeRange(key);
             case UI:
                 return key::equals;
             case IS:
@@ -103,6 +106,35 @@ public final class KeyMatcher implements Predicate<List<String>> {
         int dash = key.indexOf('-');
         String from = dash < 0 ? key : key.substring(0, dash).trim();
         String to = dash < 0 ? key : key.substring(dash + 1).trim();
+        return bounded(from, to, low, high, normalize);
+    }
+
+    /**
+     * A DT key's hyphen may also start a negative UTC offset: "20200101120000-0500" is one value and
+     * "20200101-20200102-0500" a range whose upper bound has an offset. Each hyphen is tried as the separator,
+     * first to last, and the first that leaves a DT value (or nothing) on both sides in order wins; a key with
+     * no such hyphen is one value. As in dicom-rs, a key as short as "1000-1100" reads as a range of years.
+     */
+    private static Predicate<String> dateTimeRange(String key) {
+        for (int i = key.indexOf('-'); i >= 0; i = key.indexOf('-', i + 1)) {
+            String from = key.substring(0, i).trim();
+            String to = key.substring(i + 1).trim();
+            boolean ends = (from.isEmpty() || DT_VALUE.matcher(from).matches())
+                    && (to.isEmpty() || DT_VALUE.matcher(to).matches()) && !(from.isEmpty() && to.isEmpty());
+            if (ends && (from.isEmpty() || to.isEmpty()
+                    || pad(stripZone(from), DT_LOW).compareTo(pad(stripZone(to), DT_HIGH)) <= 0)) {
+                return bounded(stripZone(from), stripZone(to), DT_LOW, DT_HIGH, KeyMatcher::stripZone);
+            }
+        }
+        if (DT_VALUE.matcher(key).matches()) {
+            String single = stripZone(key);
+            return bounded(single, single, DT_LOW, DT_HIGH, KeyMatcher::stripZone);
+        }
+        return range(key, DT_LOW, DT_HIGH, KeyMatcher::stripZone); // not DT at all: compared as text bounds
+    }
+
+    private static Predicate<String> bounded(String from, String to, String low, String high,
+                                             java.util.function.UnaryOperator<String> normalize) {
         String lo = from.isEmpty() ? null : pad(from, low);
         String hi = to.isEmpty() ? null : pad(to, high);
         return c -> {
@@ -134,14 +166,14 @@ public final class KeyMatcher implements Predicate<List<String>> {
     }
 
     /**
-     * A "+HHMM" DT offset is dropped: instances are compared in their own local time. A "-HHMM" offset
-     * cannot be told from a range in a key, so keys with negative offsets are read as ranges.
+     * The "&ZZXX" offset of one DT value is dropped: instances are compared in their own local time (most
+     * archives hold one site's local times). One value ends in at most one offset, so here a sign is no range.
      */
     private static String stripZone(String v) {
         String t = v.trim();
-        int plus = t.indexOf('+', 4);
-        if (plus > 0) {
-            return t.substring(0, plus);
+        int n = t.length();
+        if (n >= 9 && (t.charAt(n - 5) == '+' || t.charAt(n - 5) == '-')) {
+            return t.substring(0, n - 5);
         }
         return t;
     }

@@ -123,6 +123,28 @@ class QueryMatcherTest {
     }
 
     @Test
+    void negativeUtcOffsetsInDateTimesAreNotRangeSeparators() {
+        KeyMatcher one = KeyMatcher.compile(VR.DT, List.of("20200101120000-0500"), false);
+        assertThat(one.test(List.of("20200101120000-0500"))).isTrue();
+        assertThat(one.test(List.of("20200101120000.25"))).isTrue();
+        assertThat(one.test(List.of("20200101130000"))).isFalse();
+        assertThat(KeyMatcher.compile(VR.DT, List.of("2020"), false).test(List.of("2020-0500"))).isTrue();
+
+        KeyMatcher upperWithOffset = KeyMatcher.compile(VR.DT, List.of("20200101-20200102-0500"), false);
+        assertThat(upperWithOffset.test(List.of("20200102120000"))).isTrue();
+        assertThat(upperWithOffset.test(List.of("20200103000000-0800"))).isFalse();
+
+        KeyMatcher until = KeyMatcher.compile(VR.DT, List.of("-20200101120000-0500"), false);
+        assertThat(until.test(List.of("20191231"))).isTrue();
+        assertThat(until.test(List.of("20200101120001"))).isFalse();
+        KeyMatcher since = KeyMatcher.compile(VR.DT, List.of("20200101120000-0500-"), false);
+        assertThat(since.test(List.of("20210101"))).isTrue();
+        assertThat(since.test(List.of("20191231"))).isFalse();
+
+        assertThat(KeyMatcher.compile(VR.DT, List.of("1000-1100"), false).test(List.of("1050"))).as("years").isTrue();
+    }
+
+    @Test
     void entityMatchesWhenAnyInstanceMatchesAndLowerLevelValuesStayEmpty() {
         DicomDataset q = query("STUDY").set(Tag.Modality, VR.CS, "SR").set(Tag.SOPInstanceUID, VR.UI);
         List<DicomDataset> r = QueryMatcher.DEFAULT.find(q, instances);
