@@ -35,7 +35,7 @@ final class BatchMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(BatchMigrator.class);
 
 
-    /** Bounds how long a batch holds its claims before committing (leases are renewed per step). */
+    /** Bounds how long a batch holds its claims before committing (LeaseKeeper renews them while copies run). */
     static final int MAX_BATCH = 64;
 
     private final InstanceCatalog catalog;
@@ -192,7 +192,8 @@ final class BatchMigrator {
         Map<CatalogEntry, StoredInstance> copied = new LinkedHashMap<>();
         List<CatalogEntry> notStarted = new ArrayList<>();
         StorageBackend from = tiers.backend(source);
-        try (WriteBatch to = tiers.backend(target).batch()) {
+        try (LeaseKeeper.Held held = single.leases().hold(begun.stream().map(BatchMigrator::uid).toList(),
+                MigrationState.COPYING); WriteBatch to = tiers.backend(target).batch()) {
             for (CatalogEntry e : begun) {
                 if (!out.proceed.getAsBoolean()) {
                     notStarted.add(e);

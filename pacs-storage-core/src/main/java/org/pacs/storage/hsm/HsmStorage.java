@@ -54,6 +54,7 @@ public final class HsmStorage implements StorageBackend {
     private final InstanceCatalog catalog;
     private final HsmStorageConfig config;
     private final UidLocks locks = new UidLocks();
+    private final LeaseKeeper leases;
     private final TierMigrator migrator;
     private final BatchMigrator batchMigrator;
     private final HsmIngest ingest;
@@ -72,7 +73,8 @@ public final class HsmStorage implements StorageBackend {
         this.config = config;
         this.catalog = catalog;
         this.tiers = new HsmTiers(backends, config.inPlaceClasses());
-        this.migrator = new TierMigrator(catalog, tiers, config, locks);
+        this.leases = new LeaseKeeper(catalog, config);
+        this.migrator = new TierMigrator(catalog, tiers, config, locks, leases);
         this.restores = new ArchiveRestores(config);
         this.batchMigrator = new BatchMigrator(catalog, tiers, config, locks, migrator, restores);
         this.ingest = new HsmIngest(catalog, tiers, config, locks, migrator);
@@ -351,6 +353,7 @@ public final class HsmStorage implements StorageBackend {
         }
         closed = true;
         access.close();
+        leases.close();
         for (StorageBackend b : tiers.distinct()) {
             try {
                 b.close();

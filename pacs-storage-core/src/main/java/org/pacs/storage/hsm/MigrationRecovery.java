@@ -104,9 +104,21 @@ final class MigrationRecovery {
         }
     }
 
-    /** The target copy is not committed: delete it and return to NONE (the source was never touched). */
+    /**
+     * Undoes an uncommitted copy (the source was never touched): removes the target's copy and returns the row
+     * to NONE, but only while this node still holds the row in {@code from}. Renewing the lease checks that and
+     * keeps every other node off the row while the copy goes. A node whose lease ran out and whose row another
+     * node took over leaves the target alone: the new owner may since have committed that very copy and deleted
+     * the source, so removing it could remove the only one. At worst an uncommitted copy stays behind for
+     * verify-integrity to report.
+     */
     void rollback(StoredInstance instance, StorageBackend dest, MigrationState from) {
         SopInstanceUid uid = instance.sopInstanceUid();
+        if (!catalog.advance(uid, config.nodeId(), from, from, lease.get())) {
+            LOG.warn("The migration of {} lost its claim to another node; its copy in the target is left to"
+                    + " that node", uid);
+            return;
+        }
         removeQuietly(dest, uid);
         catalog.finish(uid, config.nodeId(), from);
     }

@@ -31,12 +31,15 @@ final class TierMigrator {
     private final HsmStorageConfig config;
     private final UidLocks locks;
     private final MigrationRecovery recovery;
+    private final LeaseKeeper leases;
 
-    TierMigrator(InstanceCatalog catalog, HsmTiers tiers, HsmStorageConfig config, UidLocks locks) {
+    TierMigrator(InstanceCatalog catalog, HsmTiers tiers, HsmStorageConfig config, UidLocks locks,
+                 LeaseKeeper leases) {
         this.catalog = catalog;
         this.tiers = tiers;
         this.config = config;
         this.locks = locks;
+        this.leases = leases;
         this.recovery = new MigrationRecovery(catalog, tiers, config, this::lease);
     }
 
@@ -44,8 +47,12 @@ final class TierMigrator {
         return recovery;
     }
 
+    LeaseKeeper leases() {
+        return leases;
+    }
+
     Instant lease() {
-        return config.clock().instant().plus(config.claimLease());
+        return leases.lease();
     }
 
     /**
@@ -125,7 +132,8 @@ final class TierMigrator {
         }
         CrashPoints.reached("copying");
         StoredInstance copied;
-        try (InputStream in = source.open(uid)) {
+        try (LeaseKeeper.Held held = leases.hold(java.util.List.of(uid), MigrationState.COPYING);
+             InputStream in = source.open(uid)) {
             copied = dest.store(in);
         } catch (IOException | StorageException e) {
             recovery.rollback(entry.instance(), dest, MigrationState.COPYING);
