@@ -6,12 +6,12 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.catalog.InstanceCatalog;
+import org.pacs.storage.hsm.service.ServiceThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +35,7 @@ final class AccessTracker implements AutoCloseable {
         this.catalog = catalog;
         this.clock = clock;
         this.threshold = threshold;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hsm-access-flush");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = ServiceThreads.daemonTimer("hsm-access-flush");
         long ms = interval.toMillis();
         timer.scheduleWithFixedDelay(this::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
     }

@@ -5,13 +5,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.catalog.InstanceCatalog;
 import org.pacs.storage.catalog.MigrationState;
+import org.pacs.storage.hsm.service.ServiceThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +32,7 @@ final class LeaseKeeper implements AutoCloseable {
     LeaseKeeper(InstanceCatalog catalog, HsmStorageConfig config) {
         this.catalog = catalog;
         this.config = config;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hsm-lease-keeper");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = ServiceThreads.daemonTimer("hsm-lease-keeper");
     }
 
     Instant lease() {

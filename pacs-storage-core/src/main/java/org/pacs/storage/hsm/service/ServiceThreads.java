@@ -1,12 +1,14 @@
 package org.pacs.storage.hsm.service;
 
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Thread plumbing of the migration service. */
+/** Thread plumbing of the migration service and the HSM's timers. */
 public final class ServiceThreads {
 
     private ServiceThreads() {
@@ -26,6 +28,15 @@ public final class ServiceThreads {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A one-thread timer on a daemon thread, so a storage nobody closed never keeps the JVM alive. */
+    public static ScheduledExecutorService daemonTimer(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** The pool a service owns: daemon threads that go away when idle, so a stopped service costs nothing. */
