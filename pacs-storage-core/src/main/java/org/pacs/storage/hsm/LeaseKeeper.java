@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,11 @@ final class LeaseKeeper implements AutoCloseable {
     Held hold(Collection<SopInstanceUid> uids, MigrationState state) {
         Held held = new Held(List.copyOf(uids), state);
         long period = Math.max(1, config.claimLease().toMillis() / 3);
-        held.task = timer.scheduleAtFixedRate(held::renew, period, period, TimeUnit.MILLISECONDS);
+        try {
+            held.task = timer.scheduleAtFixedRate(held::renew, period, period, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the storage is closing under this copy: the catalog is about to refuse it anyway, and says why
+        }
         return held;
     }
 
