@@ -59,11 +59,21 @@ final class CloudBench {
 
     /** Runs op over every index on {@code threads} threads; returns MB/s of the set's bytes. */
     static double timed(InstanceSet set, int threads, Op op) throws Exception {
+        double seconds = seconds(set.files().size(), threads, op);
+        long bytes = 0;
+        for (Path p : set.files()) {
+            bytes += Files.size(p);
+        }
+        return bytes / 1e6 / seconds;
+    }
+
+    /** Seconds to run {@code op} for 0..n-1 on {@code threads} threads: the one timing loop of every bench here. */
+    static double seconds(int n, int threads, Op op) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             long start = System.nanoTime();
             List<Future<?>> fs = new ArrayList<>();
-            for (int i = 0; i < set.files().size(); i++) {
+            for (int i = 0; i < n; i++) {
                 int idx = i;
                 fs.add(pool.submit(() -> {
                     op.run(idx);
@@ -73,12 +83,7 @@ final class CloudBench {
             for (Future<?> f : fs) {
                 f.get();
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            long bytes = 0;
-            for (Path p : set.files()) {
-                bytes += Files.size(p);
-            }
-            return bytes / 1e6 / seconds;
+            return (System.nanoTime() - start) / 1e9;
         } finally {
             pool.shutdownNow();
         }

@@ -10,9 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StoredInstance;
@@ -58,10 +55,6 @@ public final class MigrationBench {
     private MigrationBench() {
     }
 
-    interface Op {
-        void run(int i) throws Exception;
-    }
-
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int sizeKiB = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
@@ -88,7 +81,8 @@ public final class MigrationBench {
                     + " %d threads%n", count, sizeKiB, bytes / 1e6, perSeries, threads);
             // one whole unmeasured round of each side first (JIT, page cache, connection pools), as JMH would
             hsm(work.resolve("warmup-files"), files, threads, null);
-            timed(count, threads, i -> durableCopy(files.get(i), work.resolve("warmup-plain").resolve(i + ".dcm")));
+            Path warmupPlain = work.resolve("warmup-plain");
+            CloudBench.seconds(count, threads, i -> durableCopy(files.get(i), warmupPlain.resolve(i + ".dcm")));
             plainMove(work.resolve("warmup-move"), files, threads);
             // a shared machine's disk is noisy: alternate the two sides and keep each side's median
             int rounds = Integer.getInteger("migrationbench.rounds", 3);
@@ -98,7 +92,8 @@ public final class MigrationBench {
             for (int r = 0; r < rounds; r++) {
                 hsmW[r] = hsm(work.resolve("a" + r), files, threads, null);
                 Path plainDir = work.resolve("plain" + r);
-                plainW[r] = timed(count, threads, i -> durableCopy(files.get(i), plainDir.resolve(i + ".dcm")));
+                plainW[r] = CloudBench.seconds(count, threads,
+                        i -> durableCopy(files.get(i), plainDir.resolve(i + ".dcm")));
                 moveW[r] = plainMove(work.resolve("move" + r), files, threads);
                 System.out.printf(Locale.ROOT, "  round %d, hot -> warm: HSM %.2f s, plain copy %.2f s, plain move"
                         + " %.2f s%n", r + 1, hsmW[r], plainW[r], moveW[r]);
@@ -170,7 +165,7 @@ public final class MigrationBench {
             for (int i = 0; i < uids.size(); i += per) {
                 batches.add(uids.subList(i, Math.min(uids.size(), i + per)));
             }
-            double s = timed(batches.size(), threads, i -> {
+            double s = CloudBench.seconds(batches.size(), threads, i -> {
                 var r = hsm.migrate(batches.get(i), to);
                 if (!r.failed().isEmpty()) {
                     throw new IllegalStateException("migration failed: " + r.failed());
@@ -205,7 +200,7 @@ public final class MigrationBench {
             durableCopy(files.get(i), s);
             sources.add(s);
         }
-        return timed(files.size(), threads, i -> {
+        return CloudBench.seconds(files.size(), threads, i -> {
             durableCopy(sources.get(i), dir.resolve("dst").resolve(i + ".dcm"));
             Files.delete(sources.get(i));
         });
@@ -231,30 +226,8 @@ public final class MigrationBench {
                 .forcePathStyle(true).httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey()))).build()) {
-            return timed(files.size(), threads, i -> s3.putObject(b -> b.bucket(bucket).key("k/" + i),
+            return CloudBench.seconds(files.size(), threads, i -> s3.putObject(b -> b.bucket(bucket).key("k/" + i),
                     RequestBody.fromFile(files.get(i))));
-        }
-    }
-
-    /** Seconds to run {@code op} for 0..n-1 on {@code threads} threads. */
-    static double timed(int n, int threads, Op op) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            long t = System.nanoTime();
-            List<Future<?>> fs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int idx = i;
-                fs.add(pool.submit(() -> {
-                    op.run(idx);
-                    return null;
-                }));
-            }
-            for (Future<?> f : fs) {
-                f.get();
-            }
-            return (System.nanoTime() - t) / 1e9;
-        } finally {
-            pool.shutdown();
         }
     }
 }
