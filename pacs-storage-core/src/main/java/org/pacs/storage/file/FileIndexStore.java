@@ -163,11 +163,12 @@ final class FileIndexStore implements AutoCloseable {
      * A state change committed without waiting for the disk: it survives a process crash (the OS has it), and
      * the next synced commit makes it durable with everything before it (one WAL, written in order). NORMAL,
      * not OFF: in WAL mode both skip the commit's fsync, but OFF would also let a checkpoint that this commit
-     * triggers copy unsynced pages into the database file, which a power cut can leave corrupt.
+     * triggers copy unsynced pages into the database file, which a power cut can leave corrupt. (Only batches
+     * call this, and FileStorage batches only with fsync on, so the setting it returns to is FULL.)
      */
     synchronized void setStateUnsynced(SopInstanceUid uid, int state) {
         try (Statement s = db.createStatement()) {
-            s.execute("PRAGMA synchronous=" + (synchronous.equals("OFF") ? "OFF" : "NORMAL"));
+            s.execute("PRAGMA synchronous=NORMAL");
             try {
                 setState(uid, state);
             } finally {

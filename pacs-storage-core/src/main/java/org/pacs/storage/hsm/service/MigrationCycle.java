@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One migration cycle (spec §9.3): runs at most {@code maxConcurrent} migrations at a time on the executor, a
  * semaphore permit per running migration, and claims candidates only for free permits. A migration is a batch
- * of up to {@link #BATCH_PER_SLOT} instances ({@link HsmStorage#migrate(java.util.Collection, StorageTier)}), so its durable steps are paid once per batch; each instance still
- * succeeds, fails and backs off on its own. The thread calling {@link #run} coordinates and returns once every
+ * of up to {@link #BATCH_PER_SLOT} instances ({@link HsmStorage#migrate(java.util.Collection, StorageTier)}),
+ * so its durable steps are paid once per batch; each instance still succeeds, fails and backs off on its own. The thread calling {@link #run} coordinates and returns once every
  * migration it started has ended, so a cycle never leaves work behind, even when stopped.
  */
 public final class MigrationCycle {

@@ -1,9 +1,8 @@
 package org.pacs.storage.hsm.service;
 
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,13 +29,19 @@ public final class ServiceThreads {
         }
     }
 
-    /** A one-thread timer on a daemon thread, so a storage nobody closed never keeps the JVM alive. */
-    public static ScheduledExecutorService daemonTimer(String name) {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
+    /**
+     * A one-thread timer on a daemon thread, so a storage nobody closed never keeps the JVM alive. A cancelled
+     * task leaves the queue at once: every migration schedules a lease renewal and cancels it when its copy
+     * ends, and without this each one would wait out its delay (a third of a lease) in the heap.
+     */
+    public static ScheduledThreadPoolExecutor daemonTimer(String name) {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 
     /** The pool a service owns: daemon threads that go away when idle, so a stopped service costs nothing. */
