@@ -12,7 +12,6 @@ import java.util.function.BiConsumer;
 import org.pacs.storage.StorageBackend;
 import org.pacs.storage.spi.SettingValues;
 import org.pacs.storage.spi.StorageBackendProvider;
-import org.pacs.storage.spool.InstanceSpooler;
 
 /** {@code type: azure}: the spec §4.1.1 fields in kebab-case, plus the additions and a spool directory. */
 public final class AzureBlobStorageProvider implements StorageBackendProvider {
@@ -62,7 +61,7 @@ public final class AzureBlobStorageProvider implements StorageBackendProvider {
         AzureStorageConfig config = config(settings);
         String spool = settings.get(SPOOL_DIR);
         return spool == null || spool.isBlank() ? new AzureBlobStorage(config)
-                : new AzureBlobStorage(config, new InstanceSpooler(Path.of(spool.trim())));
+                : new AzureBlobStorage(config, Path.of(spool.trim()));
     }
 
     /** The configuration the settings describe, without connecting. */

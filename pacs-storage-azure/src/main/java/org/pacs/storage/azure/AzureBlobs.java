@@ -21,8 +21,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.pacs.storage.RestoreStatus;
 import org.pacs.storage.StorageException;
-import org.pacs.storage.StoredInstance;
-import org.pacs.storage.index.InstanceMetadata;
 
 /**
  * Blob-level operations on the configured container, each mapping SDK failures through {@link AzureErrors}.
@@ -75,14 +73,13 @@ final class AzureBlobs {
      * Uploads a spooled instance. {@code ifAbsent} makes the commit conditional (If-None-Match: *), so two
      * writers racing on one UID cannot both win; the loser gets ALREADY_EXISTS.
      */
-    void upload(String blobName, Path file, StoredInstance instance, long headerLength, AzureAccessTier tier,
+    void upload(String blobName, Path file, long size, java.util.Map<String, String> metadata, AzureAccessTier tier,
                 boolean ifAbsent) {
         BlobRequestConditions cond = ifAbsent ? new BlobRequestConditions().setIfNoneMatch("*") : null;
         BlockUploader.BlobAttributes attrs = new BlockUploader.BlobAttributes(
-                new BlobHttpHeaders().setContentType(CONTENT_TYPE), InstanceMetadata.encode(instance, headerLength),
-                tier.toSdk(), cond);
+                new BlobHttpHeaders().setContentType(CONTENT_TYPE), metadata, tier.toSdk(), cond);
         try {
-            uploader.upload(blob(blobName).getBlockBlobClient(), file, instance.sizeBytes(), attrs);
+            uploader.upload(blob(blobName).getBlockBlobClient(), file, size, attrs);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw StorageException.unavailable("Upload of " + conn.where(blobName) + " was interrupted; nothing was"
@@ -109,14 +106,18 @@ final class AzureBlobs {
         });
     }
 
-    /** Bytes [0, count) of the blob: the header part only, for indexing without a full download. */
-    byte[] readPrefix(String blobName, long count) {
+    /** {@code count} bytes from {@code offset}, streamed in ranged reads: a header or one frame, no download. */
+    InputStream openRange(String blobName, long offset, long count) {
+        InputStream in;
         try {
-            return blob(blobName).downloadContentWithResponse(null, null, new BlobRange(0, count), false, null,
-                    Context.NONE).getValue().toBytes();
+            in = blob(blobName).openInputStream(new BlobInputStreamOptions().setBlockSize(readBlockSize)
+                    .setRange(new BlobRange(offset, count)), Context.NONE);
         } catch (RuntimeException e) {
-            throw AzureErrors.map(conn, "read the header of", blobName, e);
+            throw AzureErrors.map(conn, "read a range of", blobName, e);
         }
+        return new MappedInputStream(in, e -> {
+            throw AzureErrors.map(conn, "read", blobName, e);
+        });
     }
 
     Optional<BlobProperties> properties(String blobName) {
@@ -162,6 +163,38 @@ final class AzureBlobs {
         } catch (RuntimeException e) {
             throw AzureErrors.map(conn, "list blobs under '" + prefix + "' in", null, e);
         }
+    }
+
+    /** Every blob under {@code prefix} with its metadata and tier, fetched a page at a time as it is consumed. */
+    java.util.Iterator<org.pacs.storage.blob.BlobInfo> iterate(String prefix) {
+        ListBlobsOptions options = new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(1000)
+                .setDetails(new BlobListDetails().setRetrieveMetadata(true));
+        java.util.Iterator<BlobItem> items;
+        try {
+            items = conn.containerClient().listBlobs(options, null).iterator();
+        } catch (RuntimeException e) {
+            throw AzureErrors.map(conn, "list blobs under '" + prefix + "' in", null, e);
+        }
+        return new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                try {
+                    return items.hasNext();
+                } catch (RuntimeException e) {
+                    throw AzureErrors.map(conn, "list blobs under '" + prefix + "' in", null, e);
+                }
+            }
+
+            @Override
+            public org.pacs.storage.blob.BlobInfo next() {
+                BlobItem i = items.next();
+                var p = i.getProperties();
+                return new org.pacs.storage.blob.BlobInfo(i.getName(), p.getContentLength() == null ? 0
+                        : p.getContentLength(), p.getLastModified() == null ? null : p.getLastModified().toInstant(),
+                        p.getAccessTier() == null ? "" : AzureAccessTier.fromSdk(p.getAccessTier()).azureName(),
+                        i.getMetadata());
+            }
+        };
     }
 
     /** Azure keeps no temporary restored copy: a rehydrated blob simply has a readable tier again. */

@@ -10,7 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.UidGenerator;
-import org.pacs.storage.index.AbstractIndexedBackend;
+import org.pacs.storage.blob.Digests;
 import org.pacs.storage.testkit.SyntheticInstances;
 
 /** Thin helpers over the testkit's {@link SyntheticInstances} for this module's tests. */
@@ -53,7 +53,7 @@ final class TestInstances {
 
     static String sha256(InputStream in) {
         try (in) {
-            return AbstractIndexedBackend.sha256(in);
+            return Digests.sha256(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

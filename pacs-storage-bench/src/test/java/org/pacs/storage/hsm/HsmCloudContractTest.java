@@ -22,7 +22,7 @@ import org.pacs.storage.azure.AzureStorageConfig;
 import org.pacs.storage.catalog.JdbcInstanceCatalog;
 import org.pacs.storage.file.FileStorage;
 import org.pacs.storage.file.FileStorageConfig;
-import org.pacs.storage.index.AbstractIndexedBackend;
+import org.pacs.storage.blob.Digests;
 import org.pacs.storage.s3.CloudStorageConfig;
 import org.pacs.storage.s3.S3Storage;
 import org.pacs.storage.spool.InstanceSpooler;
@@ -110,7 +110,7 @@ class HsmCloudContractTest extends AbstractFileBackedStorageTest {
             for (StoredInstance s : stored) {
                 assertThat(hsm.migrate(s.sopInstanceUid(), target)).isTrue();
                 try (InputStream in = hsm.open(s.sopInstanceUid())) {
-                    assertThat(AbstractIndexedBackend.sha256(in)).isEqualTo(s.sha256());
+                    assertThat(Digests.sha256(in)).isEqualTo(s.sha256());
                 }
                 for (StorageTier t : StorageTier.values()) {
                     assertThat(hsm.tierBackend(t).exists(s.sopInstanceUid())).as(t.name()).isEqualTo(t == target);

@@ -20,6 +20,8 @@ import org.pacs.storage.cli.config.ConfigValue;
 import org.pacs.storage.cli.config.Section;
 import org.pacs.storage.cli.config.TierConfig;
 import org.pacs.storage.hsm.HsmStatistics;
+import org.pacs.storage.blob.BlobStore;
+import org.pacs.storage.hsm.CatalogRebuilder;
 import org.pacs.storage.hsm.HsmStorage;
 import org.pacs.storage.hsm.HsmStorageConfig;
 import org.pacs.storage.hsm.MigrationResult;
@@ -35,11 +37,11 @@ public final class Archive implements AutoCloseable {
     private static final int POSTGRES_POOL = 8;
 
     private final CliConfig config;
-    private final Map<String, StorageBackend> tiers;
+    private final Map<String, BlobStore> tiers;
     private final HsmStorage hsm;
     private final List<AutoCloseable> opened;
 
-    private Archive(CliConfig config, Map<String, StorageBackend> tiers, HsmStorage hsm, List<AutoCloseable> opened) {
+    private Archive(CliConfig config, Map<String, BlobStore> tiers, HsmStorage hsm, List<AutoCloseable> opened) {
         this.config = config;
         this.tiers = tiers;
         this.hsm = hsm;
@@ -47,19 +49,20 @@ public final class Archive implements AutoCloseable {
     }
 
     public static Archive open(CliConfig config) {
-        Map<String, StorageBackend> tiers = new LinkedHashMap<>();
-        Map<StorageTier, StorageBackend> byTier = new EnumMap<>(StorageTier.class);
+        Map<String, BlobStore> tiers = new LinkedHashMap<>();
+        Map<StorageTier, BlobStore> byTier = new EnumMap<>(StorageTier.class);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             for (TierConfig t : config.tiers().values()) {
-                StorageBackend b = t.create();
+                BlobStore b = t.createBlobStore();
                 opened.add(b);
                 tiers.put(t.tier(), b);
                 byTier.put(StorageTier.parse(t.tier()), b);
             }
             InstanceCatalog catalog = openCatalog(config.catalog());
             opened.add(catalog);
-            HsmStorage hsm = new HsmStorage(byTier, catalog, hsmConfig(config.hsm()));
+            HsmStorage hsm = new HsmStorage(byTier, catalog, hsmConfig(config.hsm())
+                    .withDuplicatePolicy(hotDuplicatePolicy(config)));
             opened.add(hsm);
             return new Archive(config, tiers, hsm, opened);
         } catch (RuntimeException e) {
@@ -80,6 +83,13 @@ public final class Archive implements AutoCloseable {
         }
         throw new UsageException(url.where() + ": '" + u + "' is not a supported catalog; accepted:"
                 + " jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DATABASE.");
+    }
+
+    /** Duplicates are decided where instances arrive: the hot tier's duplicate-policy setting, if any. */
+    private static org.pacs.storage.DuplicatePolicy hotDuplicatePolicy(CliConfig config) {
+        TierConfig hot = config.tiers().get("hot");
+        ConfigValue v = hot == null ? null : hot.settings().get("duplicate-policy");
+        return v == null ? null : org.pacs.storage.spi.SettingValues.duplicatePolicy("duplicate-policy", v.value());
     }
 
     static HsmStorageConfig hsmConfig(Section h) {
@@ -109,7 +119,7 @@ public final class Archive implements AutoCloseable {
         return hsm;
     }
 
-    public Map<String, StorageBackend> tiers() {
+    public Map<String, BlobStore> tiers() {
         return tiers;
     }
 
@@ -135,7 +145,9 @@ public final class Archive implements AutoCloseable {
     }
 
     public Map<String, Object> rebuildIndex() {
-        return IndexRebuild.run(hsm.catalog(), tiers);
+        CatalogRebuilder.Result r = hsm.rebuildCatalog();
+        return Json.object("blobs", r.blobs(), "alreadyCatalogued", r.alreadyCatalogued(), "added", r.added(),
+                "archived", r.archived(), "skipped", r.skipped(), "removed", r.removed());
     }
 
     public void requireTier(String tier) {
@@ -174,18 +186,11 @@ public final class Archive implements AutoCloseable {
 
     /** Asks the instance's tier for a restore; a tier that never archives answers NOT_ARCHIVED. */
     public RestoreStatus requestRestore(SopInstanceUid uid, int days, ArchivalBackend.RestorePriority priority) {
-        StorageBackend b = tiers.get(tierOf(uid));
-        return b instanceof ArchivalBackend a ? a.requestRestore(uid, days, priority) : notArchived(uid);
+        return hsm.requestRestore(uid, days, priority);
     }
 
     public RestoreStatus restoreStatus(SopInstanceUid uid) {
-        StorageBackend b = tiers.get(tierOf(uid));
-        return b instanceof ArchivalBackend a ? a.restoreStatus(uid) : notArchived(uid);
-    }
-
-    private RestoreStatus notArchived(SopInstanceUid uid) {
-        return RestoreStatus.of(RestoreStatus.State.NOT_ARCHIVED,
-                "tier " + tierOf(uid) + " never archives; the instance is readable now");
+        return hsm.restoreStatus(uid);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import org.pacs.storage.StorageBackend;
+import org.pacs.storage.StorageException;
 import org.pacs.storage.spi.SettingValues;
 import org.pacs.storage.spi.StorageBackendProvider;
 
@@ -11,6 +12,10 @@ import org.pacs.storage.spi.StorageBackendProvider;
 public final class FileStorageProvider implements StorageBackendProvider {
 
     public static final String ROOT = "root";
+    /** The spec's root_path, accepted as well as {@code root}. */
+    public static final String ROOT_PATH = "root-path";
+    public static final String FILE_MODE = "file-mode";
+    public static final String DIR_MODE = "dir-mode";
     public static final String LAYOUT = "layout";
     public static final String DUPLICATE_POLICY = "duplicate-policy";
     public static final String FSYNC = "fsync";
@@ -22,7 +27,7 @@ public final class FileStorageProvider implements StorageBackendProvider {
 
     @Override
     public Set<String> settingKeys() {
-        return Set.of(ROOT, LAYOUT, DUPLICATE_POLICY, FSYNC);
+        return Set.of(ROOT, ROOT_PATH, LAYOUT, DUPLICATE_POLICY, FSYNC, FILE_MODE, DIR_MODE);
     }
 
     @Override
@@ -32,9 +37,28 @@ public final class FileStorageProvider implements StorageBackendProvider {
 
     @Override
     public StorageBackend create(Map<String, String> settings) {
+        return new FileStorage(config(settings));
+    }
+
+    @Override
+    public org.pacs.storage.blob.BlobStore createBlobStore(Map<String, String> settings) {
+        return new FileBlobStore(config(settings));
+    }
+
+    /** The configuration the settings describe; INVALID_INPUT naming the key for anything unusable. */
+    public FileStorageConfig config(Map<String, String> settings) {
         SettingValues.requireKnownKeys("file", settings, settingKeys());
-        String root = SettingValues.required(settings, ROOT, "the directory to store instances in");
+        if (settings.containsKey(ROOT) && settings.containsKey(ROOT_PATH)) {
+            throw StorageException.invalidInput("file setting root and root-path both given; give one of them"
+                    + " (they mean the same directory).");
+        }
+        String root = SettingValues.required(settings, settings.containsKey(ROOT_PATH) ? ROOT_PATH : ROOT,
+                "the directory to store instances in");
         FileStorageConfig c = FileStorageConfig.of(Path.of(root.trim()));
+        if (settings.containsKey(FILE_MODE) || settings.containsKey(DIR_MODE)) {
+            c = c.withModes(settings.getOrDefault(FILE_MODE, FileStorageConfig.DEFAULT_FILE_MODE).trim(),
+                    settings.getOrDefault(DIR_MODE, FileStorageConfig.DEFAULT_DIR_MODE).trim());
+        }
         if (settings.containsKey(LAYOUT)) {
             c = c.withLayout(FileLayout.parse(settings.get(LAYOUT)));
         }
@@ -44,6 +68,6 @@ public final class FileStorageProvider implements StorageBackendProvider {
         if (settings.containsKey(FSYNC)) {
             c = c.withFsync(SettingValues.bool(FSYNC, settings.get(FSYNC)));
         }
-        return new FileStorage(c);
+        return c;
     }
 }

@@ -1,91 +1,85 @@
 package org.pacs.storage.file;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.HashSet;
-import java.util.Set;
+import java.time.Instant;
 import java.util.stream.Stream;
 import org.pacs.storage.StorageException;
 
 /**
- * The root directory's own bookkeeping: which names are FileStorage's (all start with a dot, which no UID
- * can), the lock that keeps a second process out, and the walk that lists instance files.
+ * The root directory's own bookkeeping: which names are the store's (all start with a dot, which no UID can)
+ * and the walk that lists instance files. There is no lock: the catalog, not the directory, guards what
+ * several processes do at once.
  */
 final class FileTree {
 
     static final String SPOOL_DIR = ".tmp";
-    static final String INDEX_FILE = ".pacs-index.db";
-    static final String LOCK_FILE = ".lock";
+    /** The catalog of a standalone {@link FileStorage}: the only index of what the root holds. */
+    static final String CATALOG_FILE = ".pacs-catalog.db";
+
+    /** Names the layout a root was created with: opened with another, every file would be looked for elsewhere. */
+    static final String LAYOUT_FILE = ".pacs-layout";
 
     private FileTree() {
     }
 
-    /** Relative '/'-separated paths of every regular file outside the dot-named bookkeeping entries. */
-    static Set<String> listInstanceFiles(Path root) {
-        Set<String> out = new HashSet<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            s.filter(p -> !p.equals(root))
+    /** Records the layout in a new root, or checks it against the one recorded: one small file, read once. */
+    static void checkLayout(Path root, FileStorageConfig config) {
+        Path marker = root.resolve(LAYOUT_FILE);
+        try {
+            if (!Files.exists(marker)) {
+                Path tmp = root.resolve(LAYOUT_FILE + "." + ProcessHandle.current().pid() + ".tmp");
+                Files.writeString(tmp, config.layout().name() + "\n");
+                try {
+                    Files.move(tmp, marker); // no REPLACE: a concurrent first open keeps the first one written
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            FileLayout created = FileLayout.parse(Files.readString(marker).trim());
+            if (created != config.layout()) {
+                throw StorageException.invalidInput("The storage root " + root + " was created with layout "
+                        + created + " but " + config.layout() + " is configured; configure " + created
+                        + " or use a new root.");
+            }
+        } catch (IOException e) {
+            throw StorageException.unavailable("Could not read or write " + marker + " (" + e.getMessage()
+                    + "); check permissions under " + root + ".", e);
+        }
+    }
+
+    /** Every regular file outside the dot-named bookkeeping entries, walked lazily; the caller closes it. */
+    static Stream<Path> walkInstanceFiles(Path root) {
+        try {
+            return Files.walk(root)
+                    .filter(p -> !p.equals(root))
                     .filter(p -> !root.relativize(p).getName(0).toString().startsWith("."))
-                    .filter(Files::isRegularFile)
-                    .forEach(p -> out.add(root.relativize(p).toString().replace('\\', '/')));
+                    .filter(Files::isRegularFile);
         } catch (IOException | java.io.UncheckedIOException e) {
             throw StorageException.unavailable("Could not list " + root + " (" + e.getMessage()
                     + "); check the disk and permissions.", e);
         }
-        return out;
     }
 
     /**
-     * Only one FileStorage may own a root: two would each keep an index in memory and race on the SQLite
-     * file. The OS lock goes away with the process, so a crash never leaves the root locked.
+     * Removes spool files last written before {@code staleBefore}: other processes may be spooling into the same
+     * directory right now, so only files no live write has touched for a long time are a dead process's.
      */
-    static FileLock lock(Path root) {
-        try {
-            FileChannel ch = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                ch.close();
-                throw new StorageException(StorageException.Reason.UNAVAILABLE, "The storage root " + root
-                        + " is in use by another FileStorage; close it first or configure another root.");
-            }
-            return lock;
-        } catch (IOException e) {
-            throw StorageException.unavailable("Could not lock " + root + " (" + e.getMessage()
-                    + "); check that the root is a writable directory.", e);
-        }
-    }
-
-    static void unlock(FileLock lock) {
-        try {
-            lock.release();
-            lock.channel().close();
-        } catch (IOException ignored) {
-            // the OS drops the lock with the channel or the process anyway
-        }
-    }
-
-    /** Removes everything a crashed process left in the spool directory; safe because we hold the lock. */
-    static int cleanSpool(Path spool) {
+    static int cleanSpool(Path spool, Instant staleBefore) {
         int n = 0;
         if (!Files.isDirectory(spool)) {
             return 0;
         }
         try (Stream<Path> s = Files.list(spool)) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                if (Files.isRegularFile(p)) {
-                    Files.deleteIfExists(p);
-                    n++;
+                try {
+                    if (Files.isRegularFile(p) && Files.getLastModifiedTime(p).toInstant().isBefore(staleBefore)) {
+                        Files.deleteIfExists(p);
+                        n++;
+                    }
+                } catch (IOException e) {
+                    // gone already (its process finished it): nothing to clean
                 }
             }
         } catch (IOException e) {

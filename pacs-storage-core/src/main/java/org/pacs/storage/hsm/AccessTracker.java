@@ -40,10 +40,22 @@ final class AccessTracker implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Notes a read. Never fails and never waits on the catalog: a full batch is flushed on the timer's thread, so
+     * a slow or dead catalog costs the reader nothing. While the catalog stays down, pending times are capped
+     * (the newest reads are then not recorded) so memory stays bounded.
+     */
     void touched(SopInstanceUid uid) {
+        if (pending.size() >= threshold * 10 && !pending.containsKey(uid)) {
+            return;
+        }
         pending.merge(uid, clock.instant(), (a, b) -> a.isAfter(b) ? a : b);
         if (pending.size() >= threshold) {
-            flush();
+            try {
+                timer.execute(this::flushQuietly);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing: close() flushes what is pending
+            }
         }
     }
 

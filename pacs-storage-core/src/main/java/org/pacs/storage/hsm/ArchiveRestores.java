@@ -1,10 +1,10 @@
 package org.pacs.storage.hsm;
 
-import org.pacs.storage.ArchivalBackend;
 import org.pacs.storage.RestoreStatus;
 import org.pacs.storage.SopInstanceUid;
-import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
+import org.pacs.storage.StoredInstance;
+import org.pacs.storage.blob.SupportsArchiveClasses;
 import org.pacs.storage.catalog.InstanceCatalog;
 
 /**
@@ -27,22 +27,31 @@ final class ArchiveRestores {
         if (e.reason() != StorageException.Reason.ARCHIVED) {
             return e;
         }
-        return catalog.get(uid).map(c -> archived(tiers.backend(c.tier()), c.tier(), uid, e)).orElse(e);
+        return catalog.get(uid).map(c -> archived(tiers.tier(c.tier()), c.instance(), e)).orElse(e);
     }
 
-    StorageException archived(StorageBackend backend, StorageTier tier, SopInstanceUid uid, StorageException cause) {
-        if (!(backend instanceof ArchivalBackend archive)) {
+    StorageException archived(TierStore tier, StoredInstance instance, StorageException cause) {
+        SupportsArchiveClasses archive = tier.archive().orElse(null);
+        if (archive == null) {
             return cause;
         }
-        RestoreStatus status = archive.restoreStatus(uid);
+        String key = tier.key(instance);
+        RestoreStatus status = archive.restoreStatus(key);
         if (status.state() == RestoreStatus.State.ARCHIVED) {
-            status = archive.requestRestore(uid, config.restoreDays(), config.restorePriority());
+            status = archive.requestRestore(key, config.restoreDays(), config.restorePriority());
         }
-        return new StorageException(StorageException.Reason.ARCHIVED, "Instance " + uid + " is archived in the "
-                + tier.name().toLowerCase() + " tier; restore " + status.state()
+        return new StorageException(StorageException.Reason.ARCHIVED, "Instance " + instance.sopInstanceUid()
+                + " is archived in the " + tier.tier().name().toLowerCase() + " tier; restore " + status.state()
                 + (status.detail().isEmpty() ? "" : " (" + status.detail() + ")")
                 + status.expiry().map(t -> ", readable until " + t).orElse("")
                 + ". Retry once the provider has restored it (minutes to hours depending on priority "
                 + config.restorePriority() + ").", cause);
+    }
+
+    /** The restore status of an instance's blob; NOT_ARCHIVED for a tier without archive classes. */
+    static RestoreStatus status(TierStore tier, StoredInstance instance) {
+        return tier.archive().map(a -> a.restoreStatus(tier.key(instance))).orElseGet(() -> RestoreStatus.of(
+                RestoreStatus.State.NOT_ARCHIVED, "tier " + tier.tier().name().toLowerCase()
+                        + " never archives; the instance is readable now"));
     }
 }

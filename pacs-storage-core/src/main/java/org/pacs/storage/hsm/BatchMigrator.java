@@ -12,10 +12,9 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.pacs.storage.SopInstanceUid;
-import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
-import org.pacs.storage.WriteBatch;
+import org.pacs.storage.blob.SupportsBatchedDurability.BlobBatch;
 import org.pacs.storage.catalog.CatalogEntry;
 import org.pacs.storage.catalog.InstanceCatalog;
 import org.pacs.storage.catalog.MigrationState;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves many instances to one tier with {@link TierMigrator}'s state machine, but each step for the whole batch at
- * once: one catalog transaction per state change and one {@link WriteBatch} per backend, so the durable flushes
+ * once: one catalog transaction per state change and one {@link BlobBatch} per store, so the durable flushes
  * (catalog commit, directory and index syncs) are paid per batch rather than per instance. The order of durable
  * effects is the single path's: COPYING recorded → target copy durable → SHA-256 checked → tier committed →
  * source removed durably → NONE. A crash anywhere leaves rows that {@link MigrationRecovery} settles as usual.
@@ -44,6 +43,7 @@ final class BatchMigrator {
     private final UidLocks locks;
     private final TierMigrator single;
     private final ArchiveRestores restores;
+    private final FaultHook faults;
 
     BatchMigrator(InstanceCatalog catalog, HsmTiers tiers, HsmStorageConfig config, UidLocks locks,
                   TierMigrator single, ArchiveRestores restores) {
@@ -53,11 +53,12 @@ final class BatchMigrator {
         this.locks = locks;
         this.single = single;
         this.restores = restores;
+        this.faults = config.faultHook();
     }
 
     /** Moves {@code uids}; once {@code proceed} turns false, no further copy starts (those are unchanged). */
     MigrationBatchResult migrate(List<SopInstanceUid> uids, StorageTier target, BooleanSupplier proceed) {
-        tiers.backend(target);
+        tiers.tier(target);
         Outcome out = new Outcome(proceed);
         for (int i = 0; i < uids.size(); i += MAX_BATCH) {
             List<SopInstanceUid> chunk = uids.subList(i, Math.min(uids.size(), i + MAX_BATCH));
@@ -142,7 +143,7 @@ final class BatchMigrator {
     private List<SopInstanceUid> copyAll(List<CatalogEntry> entries, StorageTier source, StorageTier target,
                                          Outcome out) {
         String node = config.nodeId();
-        entries.forEach(e -> CrashPoints.reached("before-begin"));
+        entries.forEach(e -> faults.reached("before-begin"));
         List<SopInstanceUid> elsewhere = new ArrayList<>();
         List<CatalogEntry> begun = catalog.atomically(() -> {
             List<CatalogEntry> ok = new ArrayList<>();
@@ -159,11 +160,11 @@ final class BatchMigrator {
         Map<CatalogEntry, StoredInstance> copied = copy(begun, source, target, out);
         List<CatalogEntry> verified = new ArrayList<>();
         copied.forEach((e, copy) -> {
-            CrashPoints.reached("before-verify");
-            StorageException corrupt = single.verify(e, target, tiers.backend(target), copy);
+            faults.reached("before-verify");
+            StorageException corrupt = single.verify(e, target, tiers.tier(target), copy);
             if (corrupt == null) {
                 verified.add(e);
-                CrashPoints.reached("verified");
+                faults.reached("verified");
             } else {
                 rollback(e, target);
                 out.failed.put(uid(e), corrupt);
@@ -181,7 +182,7 @@ final class BatchMigrator {
             }
             return ok;
         });
-        committed.forEach(e -> CrashPoints.reached("committed"));
+        committed.forEach(e -> faults.reached("committed"));
         finish(committed, source, target, out);
         return elsewhere;
     }
@@ -191,18 +192,19 @@ final class BatchMigrator {
                                                    Outcome out) {
         Map<CatalogEntry, StoredInstance> copied = new LinkedHashMap<>();
         List<CatalogEntry> notStarted = new ArrayList<>();
-        StorageBackend from = tiers.backend(source);
+        TierStore from = tiers.tier(source);
+        TierStore dest = tiers.tier(target);
         try (LeaseKeeper.Held held = single.leases().hold(begun.stream().map(BatchMigrator::uid).toList(),
-                MigrationState.COPYING); WriteBatch to = tiers.backend(target).batch()) {
+                MigrationState.COPYING); BlobBatch to = dest.batch()) {
             for (CatalogEntry e : begun) {
                 if (!out.proceed.getAsBoolean()) {
                     notStarted.add(e);
                     continue;
                 }
-                CrashPoints.reached("copying");
-                try (InputStream in = from.open(uid(e))) {
-                    copied.put(e, to.store(in));
-                    CrashPoints.reached("copied");
+                faults.reached("copying");
+                try (InputStream in = from.open(e.instance())) {
+                    copied.put(e, dest.copyIn(in, to));
+                    faults.reached("copied");
                 } catch (IOException | StorageException ex) {
                     rollback(e, target);
                     out.failed.put(uid(e), TierMigrator.copyFailure(uid(e), source, target, ex));
@@ -231,10 +233,11 @@ final class BatchMigrator {
     private void finish(List<CatalogEntry> committed, StorageTier source, StorageTier target, Outcome out) {
         List<CatalogEntry> done = new ArrayList<>(committed);
         if (config.deleteAfterMigration() && !committed.isEmpty()) {
-            try (WriteBatch from = tiers.backend(source).batch()) {
+            TierStore src = tiers.tier(source);
+            try (BlobBatch from = src.batch()) {
                 for (CatalogEntry e : committed) {
                     try {
-                        from.remove(uid(e));
+                        src.delete(e.instance(), from);
                     } catch (StorageException ex) {
                         if (ex.reason() != StorageException.Reason.NOT_FOUND) {
                             // committed in the target; the row stays COMMITTED and recovery deletes the source
@@ -248,7 +251,7 @@ final class BatchMigrator {
                 return; // rows stay COMMITTED: recovery removes the sources again
             }
         }
-        done.forEach(e -> CrashPoints.reached("source-deleted"));
+        done.forEach(e -> faults.reached("source-deleted"));
         catalog.atomically(() -> {
             long bytes = 0;
             int moved = 0;
@@ -266,11 +269,11 @@ final class BatchMigrator {
             catalog.addToCounter(InstanceCatalog.MIGRATED_BYTES, bytes);
             return null;
         });
-        done.forEach(e -> CrashPoints.reached("finished"));
+        done.forEach(e -> faults.reached("finished"));
     }
 
     private void rollback(CatalogEntry e, StorageTier target) {
-        single.recovery().rollback(e.instance(), tiers.backend(target), MigrationState.COPYING);
+        single.recovery().rollback(e.instance(), tiers.tier(target), MigrationState.COPYING);
     }
 
     private static SopInstanceUid uid(CatalogEntry e) {

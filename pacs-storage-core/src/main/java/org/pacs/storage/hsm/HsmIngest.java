@@ -1,6 +1,5 @@
 package org.pacs.storage.hsm;
 
-import java.io.InputStream;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -10,13 +9,17 @@ import org.pacs.storage.StoredInstance;
 import org.pacs.storage.catalog.CatalogAttributes;
 import org.pacs.storage.catalog.CatalogEntry;
 import org.pacs.storage.catalog.InstanceCatalog;
-import org.pacs.storage.dicom.DicomReader;
+import org.pacs.storage.catalog.MigrationState;
+import org.pacs.storage.spool.DuplicateAction;
+import org.pacs.storage.spool.SpooledInstance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The catalog side of a store: the hot backend has taken the bytes; this records the instance (query
- * attributes, size, SHA-256, store time) and settles a duplicate against the copy the catalog already has.
+ * A store: the duplicate policy decided against the catalog (the only index), the spooled bytes put durably in
+ * hot, then the catalog row committed. A crash between the put and the commit leaves a whole blob no row names,
+ * which the next store of the same instance overwrites and rebuild-index or verify finds; never a row without
+ * its bytes.
  */
 final class HsmIngest {
 
@@ -37,48 +40,76 @@ final class HsmIngest {
         this.migrator = migrator;
     }
 
-    StoredInstance catalogue(StoredInstance stored, Map<Integer, String> knownAttributes) {
-        SopInstanceUid uid = stored.sopInstanceUid();
+    StoredInstance store(SpooledInstance s) {
+        StoredInstance spooled = s.instance();
+        SopInstanceUid uid = spooled.sopInstanceUid();
         // the catalog's clock (injectable, millisecond precision) dates the instance for the tier policy
-        StoredInstance s = new StoredInstance(uid, stored.studyInstanceUid(), stored.seriesInstanceUid(),
-                stored.sopClassUid(), stored.transferSyntaxUid(), stored.sizeBytes(), stored.sha256(),
+        StoredInstance stamped = new StoredInstance(uid, spooled.studyInstanceUid(), spooled.seriesInstanceUid(),
+                spooled.sopClassUid(), spooled.transferSyntaxUid(), spooled.sizeBytes(), spooled.sha256(),
                 config.clock().instant().truncatedTo(ChronoUnit.MILLIS));
-        Map<Integer, String> attrs = knownAttributes != null ? knownAttributes : headerAttributes(uid);
-        CatalogEntry fresh = CatalogEntry.stored(s, attrs, StorageTier.HOT, tiers.location(StorageTier.HOT));
+        Map<Integer, String> attrs = CatalogAttributes.of(s.attributes());
+        CatalogEntry fresh = CatalogEntry.stored(stamped, attrs, StorageTier.HOT, tiers.location(StorageTier.HOT));
+        TierStore hot = tiers.tier(StorageTier.HOT);
         ReentrantLock lock = locks.lockFor(uid);
         lock.lock();
         try {
-            if (catalog.insert(fresh)) {
-                return s;
-            }
-            CatalogEntry existing = catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid));
-            boolean identical = existing.instance().sha256().equals(s.sha256());
-            if (existing.tier() == StorageTier.HOT || tiers.inPlace(StorageTier.HOT, existing.tier())) {
-                // the hot backend saw the duplicate itself and applied its policy; follow what it kept
-                if (identical || catalog.replace(fresh)) {
-                    return identical ? existing.instance() : s;
+            CatalogEntry existing = catalog.get(uid).orElse(null);
+            if (existing == null) {
+                hot.put(s, null);
+                if (catalog.insert(fresh)) {
+                    return stamped;
                 }
-                throw busy(uid);
+                // another process catalogued the same UID meanwhile: decide against its row
+                existing = catalog.get(uid).orElseThrow(() -> busy(uid));
             }
-            return new HsmDuplicates(catalog, tiers, config, migrator::lease).colderDuplicate(existing, fresh);
+            DuplicateAction action = DuplicateAction.decide(config.duplicatePolicy(), existing.instance(),
+                    stamped.sha256());
+            if (action == DuplicateAction.KEEP_EXISTING) {
+                return existing.instance();
+            }
+            return replace(existing, fresh, s);
         } finally {
             lock.unlock();
         }
     }
 
-    private static StorageException busy(SopInstanceUid uid) {
-        return new StorageException(StorageException.Reason.UNAVAILABLE, "Instance " + uid + " is being moved"
-                + " between tiers; store it again once the move is done.");
+    /**
+     * REPLACE of a different instance under the same UID: the new bytes go to hot and the row is rewritten under
+     * this node's claim (so no migration runs meanwhile); only then does the old copy go, when it sat elsewhere.
+     */
+    private StoredInstance replace(CatalogEntry existing, CatalogEntry fresh, SpooledInstance s) {
+        SopInstanceUid uid = existing.instance().sopInstanceUid();
+        if (!catalog.claim(uid, config.nodeId(), config.clock().instant(), migrator.lease())) {
+            throw busy(uid);
+        }
+        try {
+            CatalogEntry now = catalog.get(uid).orElseThrow(() -> busy(uid));
+            if (now.migrationState() != MigrationState.NONE) {
+                throw busy(uid);
+            }
+            TierStore hot = tiers.tier(StorageTier.HOT);
+            hot.put(s, null);
+            if (!catalog.replace(fresh)) {
+                throw busy(uid);
+            }
+            TierStore old = tiers.tier(now.tier());
+            boolean sameBlob = (now.tier() == StorageTier.HOT || tiers.inPlace(StorageTier.HOT, now.tier()))
+                    && old.key(now.instance()).equals(hot.key(fresh.instance()));
+            if (!sameBlob) {
+                try {
+                    old.delete(now.instance(), null);
+                } catch (StorageException e) {
+                    LOG.warn("Could not remove the replaced {} copy of {}: {}", now.tier(), uid, e.getMessage());
+                }
+            }
+            return fresh.instance();
+        } finally {
+            catalog.release(uid, config.nodeId());
+        }
     }
 
-    private Map<Integer, String> headerAttributes(SopInstanceUid uid) {
-        try (InputStream in = tiers.backend(StorageTier.HOT).open(uid)) {
-            return CatalogAttributes.of(DicomReader.readHeader(in).dataset());
-        } catch (Exception e) {
-            // the hot backend accepted the file, so its UIDs are known; only the optional query keys are lost
-            LOG.warn("Could not read the header of {} for the catalog; it is findable by UID only: {}", uid,
-                    e.getMessage());
-            return Map.of();
-        }
+    private static StorageException busy(SopInstanceUid uid) {
+        return new StorageException(StorageException.Reason.UNAVAILABLE, "Instance " + uid + " is being moved"
+                + " or stored by another process; store it again once that is done.");
     }
 }

@@ -3,24 +3,30 @@ package org.pacs.storage.hsm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.pacs.storage.IntegrityReport;
 import org.pacs.storage.SopInstanceUid;
-import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
-import org.pacs.storage.StoredInstance;
+import org.pacs.storage.blob.BlobInfo;
+import org.pacs.storage.blob.BlobStore;
+import org.pacs.storage.blob.Digests;
 import org.pacs.storage.catalog.CatalogEntry;
 import org.pacs.storage.catalog.InstanceCatalog;
 import org.pacs.storage.catalog.MigrationState;
-import org.pacs.storage.index.AbstractIndexedBackend;
 
 /**
- * Checks every catalogued instance against its tier (re-read and hashed; archived ones by the provider's
- * record) and lists copies a tier holds that the catalog does not account for.
+ * Checks every catalogued instance against its tier (re-read and hashed; archived ones by the store's record of
+ * size) and lists blobs a tier holds that the catalog does not account for. Orphans are found by walking each
+ * store's listing and asking the catalog about a page of blobs at a time, so memory does not grow with the
+ * archive.
  */
 final class HsmIntegrity {
+
+    private static final int PAGE = 500;
 
     private final InstanceCatalog catalog;
     private final HsmTiers tiers;
@@ -33,20 +39,23 @@ final class HsmIntegrity {
     IntegrityReport verify() {
         List<SopInstanceUid> missing = new ArrayList<>();
         List<SopInstanceUid> corrupt = new ArrayList<>();
-        List<String> orphaned = new ArrayList<>();
         long checked = 0;
         for (CatalogEntry e : catalog.list()) {
+            if (e.migrationState() == MigrationState.REMOVING) {
+                continue;
+            }
             SopInstanceUid uid = e.instance().sopInstanceUid();
-            StorageBackend b = tiers.backend(e.tier());
-            try (InputStream in = b.open(uid)) {
+            TierStore t = tiers.tier(e.tier());
+            try (InputStream in = t.open(e.instance())) {
                 checked++;
-                if (!AbstractIndexedBackend.sha256(in).equals(e.instance().sha256())) {
+                if (!Digests.sha256(in).equals(e.instance().sha256())) {
                     corrupt.add(uid);
                 }
             } catch (StorageException ex) {
                 if (ex.reason() == StorageException.Reason.ARCHIVED) {
-                    checked++;
-                    if (!b.describe(uid).map(StoredInstance::sha256).orElse("").equals(e.instance().sha256())) {
+                    checked++; // unreadable until restored: the store's size record is what can be checked
+                    if (t.blobs().head(t.key(e.instance())).map(BlobInfo::size).orElse(-1L)
+                            != e.instance().sizeBytes()) {
                         corrupt.add(uid);
                     }
                 } else if (ex.reason() == StorageException.Reason.NOT_FOUND) {
@@ -58,33 +67,61 @@ final class HsmIntegrity {
                 corrupt.add(uid);
             }
         }
-        for (StorageTier tier : tiers.tiers()) {
-            orphaned.addAll(orphans(tier));
+        List<String> orphaned = new ArrayList<>();
+        for (BlobStore store : tiers.distinct()) {
+            orphaned.addAll(orphans(store));
         }
-        return new IntegrityReport(checked, missing, corrupt, orphaned);
+        return new IntegrityReport(checked, missing.stream().sorted().toList(), corrupt.stream().sorted().toList(),
+                orphaned.stream().sorted().toList());
     }
 
-    /** Copies in {@code tier} that neither the committed tier nor an in-flight move accounts for. */
-    List<String> orphans(StorageTier tier) {
-        Set<SopInstanceUid> expected = new HashSet<>();
-        for (StorageTier t : tiers.tiers()) {
-            if (tiers.backend(t) == tiers.backend(tier)) {
-                for (CatalogEntry e : catalog.listTier(t)) {
-                    expected.add(e.instance().sopInstanceUid());
+    /** Blobs in {@code store} that neither a committed tier nor a move in flight accounts for. */
+    private List<String> orphans(BlobStore store) {
+        List<StorageTier> sharing = tiers.tiers().stream().filter(t -> tiers.blobs(t) == store).toList();
+        String label = sharing.get(0).name().toLowerCase();
+        List<String> out = new ArrayList<>();
+        try (Stream<BlobInfo> listing = store.list()) {
+            Iterator<BlobInfo> it = listing.iterator();
+            List<BlobInfo> page = new ArrayList<>(PAGE);
+            while (it.hasNext()) {
+                page.add(it.next());
+                if (page.size() == PAGE || !it.hasNext()) {
+                    checkPage(store, sharing, label, page, out);
+                    page.clear();
                 }
             }
         }
-        for (CatalogEntry e : catalog.unfinished(null, java.time.Instant.ofEpochMilli(Long.MAX_VALUE))) {
-            if (e.migrationState() != MigrationState.REMOVING) {
-                expected.add(e.instance().sopInstanceUid()); // a move in flight may hold a second copy
-            }
-        }
-        List<String> out = new ArrayList<>();
-        for (StoredInstance s : tiers.backend(tier).list()) {
-            if (!expected.contains(s.sopInstanceUid())) {
-                out.add(tier.name().toLowerCase() + ":" + s.sopInstanceUid());
-            }
-        }
         return out;
+    }
+
+    private void checkPage(BlobStore store, List<StorageTier> sharing, String label, List<BlobInfo> page,
+                           List<String> out) {
+        List<SopInstanceUid> uids = new ArrayList<>();
+        List<Optional<SopInstanceUid>> byBlob = new ArrayList<>();
+        for (BlobInfo b : page) {
+            Optional<SopInstanceUid> uid = store.uidOf(b);
+            byBlob.add(uid);
+            uid.ifPresent(uids::add);
+        }
+        Map<SopInstanceUid, CatalogEntry> rows = catalog.getAll(uids);
+        for (int i = 0; i < page.size(); i++) {
+            BlobInfo b = page.get(i);
+            CatalogEntry row = byBlob.get(i).map(rows::get).orElse(null);
+            if (row == null || !accounted(row, b, store, sharing)) {
+                out.add(label + ":" + b.key()); // the key: what to inspect or delete, whatever the UID inside
+            }
+        }
+    }
+
+    private boolean accounted(CatalogEntry row, BlobInfo blob, BlobStore store, List<StorageTier> sharing) {
+        if (!store.keyFor(row.instance()).equals(blob.key())) {
+            return false; // the instance lives under another key here (e.g. a replaced study): this blob is stale
+        }
+        if (sharing.contains(row.tier())) {
+            return true;
+        }
+        // a move in flight may hold a second copy in its source or target
+        return row.migrationState() != MigrationState.NONE && row.migrationState() != MigrationState.REMOVING
+                && (sharing.contains(row.migrationSource()) || sharing.contains(row.migrationTarget()));
     }
 }

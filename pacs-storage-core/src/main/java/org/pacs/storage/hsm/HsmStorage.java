@@ -1,5 +1,6 @@
 package org.pacs.storage.hsm;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,18 +9,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import org.pacs.storage.IntegrityReport;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StorageStatistics;
 import org.pacs.storage.StoredInstance;
-import org.pacs.storage.catalog.CatalogAttributes;
+import org.pacs.storage.blob.BlobBacked;
+import org.pacs.storage.blob.BlobStore;
 import org.pacs.storage.catalog.CatalogEntry;
 import org.pacs.storage.catalog.InstanceCatalog;
 import org.pacs.storage.catalog.MigrationState;
 import org.pacs.storage.dicom.DicomDataset;
+import org.pacs.storage.dicom.DicomFile;
+import org.pacs.storage.dicom.DicomReader;
+import org.pacs.storage.spool.SpooledInstance;
 import org.pacs.storage.query.QueryMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,18 +65,29 @@ public final class HsmStorage implements StorageBackend {
     private final AccessTracker access;
     private final ArchiveRestores restores;
     private final HsmCycles cycles;
+    private final List<AutoCloseable> owned;
     private volatile boolean closed;
 
-    /** Spec constructor: warm and cold may be null. */
+    /**
+     * Spec constructor: warm and cold may be null. Each backend must be blob-backed (FileStorage, S3Storage,
+     * AzureBlobStorage): the HSM uses its blob store and this catalog, never the backend's own catalog.
+     */
     public HsmStorage(StorageBackend hot, StorageBackend warm, StorageBackend cold, InstanceCatalog catalog,
                       HsmStorageConfig config) {
-        this(tierMap(hot, warm, cold), catalog, config);
+        this(blobStores(hot, warm, cold), catalog, config, backendsOf(hot, warm, cold));
     }
 
-    public HsmStorage(Map<StorageTier, StorageBackend> backends, InstanceCatalog catalog, HsmStorageConfig config) {
+    /** Over one blob store per tier (two tiers may share an archive-class store); owns stores and catalog. */
+    public HsmStorage(Map<StorageTier, ? extends BlobStore> stores, InstanceCatalog catalog, HsmStorageConfig config) {
+        this(stores, catalog, config, List.of());
+    }
+
+    private HsmStorage(Map<StorageTier, ? extends BlobStore> stores, InstanceCatalog catalog, HsmStorageConfig config,
+                       List<AutoCloseable> owned) {
         this.config = config;
         this.catalog = catalog;
-        this.tiers = new HsmTiers(backends, config.inPlaceClasses());
+        this.owned = owned;
+        this.tiers = new HsmTiers(new EnumMap<>(stores), config.inPlaceClasses(), config.clock());
         this.leases = new LeaseKeeper(catalog, config);
         this.migrator = new TierMigrator(catalog, tiers, config, locks, leases);
         this.restores = new ArchiveRestores(config);
@@ -81,18 +96,38 @@ public final class HsmStorage implements StorageBackend {
         this.access = new AccessTracker(catalog, config.clock(), config.accessFlushThreshold(),
                 config.accessFlushInterval());
         this.cycles = new HsmCycles(catalog, tiers, config, this::migrate, access::flush);
+        // another process's unfinished rows are taken over only once their lease expires (node ids are per process)
         migrator.recovery().recoverUnfinished(config.nodeId(), locks);
-        // claims this node held before a restart (selected, never started) are free again
-        catalog.releaseAll(config.nodeId());
     }
 
-    private static Map<StorageTier, StorageBackend> tierMap(StorageBackend hot, StorageBackend warm,
-                                                            StorageBackend cold) {
-        Map<StorageTier, StorageBackend> m = new EnumMap<>(StorageTier.class);
-        m.put(StorageTier.HOT, hot);
-        m.put(StorageTier.WARM, warm);
-        m.put(StorageTier.COLD, cold);
+    private static Map<StorageTier, BlobStore> blobStores(StorageBackend hot, StorageBackend warm,
+                                                          StorageBackend cold) {
+        Map<StorageTier, BlobStore> m = new EnumMap<>(StorageTier.class);
+        StorageBackend[] b = {hot, warm, cold};
+        Map<StorageBackend, BlobStore> seen = new java.util.IdentityHashMap<>();
+        for (StorageTier t : StorageTier.values()) {
+            StorageBackend backend = b[t.ordinal()];
+            if (backend == null) {
+                continue;
+            }
+            if (!(backend instanceof BlobBacked bb)) {
+                throw StorageException.invalidInput("The " + t.name().toLowerCase() + " tier backend "
+                        + backend.getClass().getSimpleName() + " keeps no blob store; give a FileStorage,"
+                        + " S3Storage or AzureBlobStorage, or a BlobStore.");
+            }
+            m.put(t, seen.computeIfAbsent(backend, x -> bb.blobStore()));
+        }
         return m;
+    }
+
+    private static List<AutoCloseable> backendsOf(StorageBackend... backends) {
+        List<AutoCloseable> out = new ArrayList<>();
+        for (StorageBackend b : backends) {
+            if (b != null && !out.contains(b)) {
+                out.add(b);
+            }
+        }
+        return out;
     }
 
     public HsmStorageConfig config() {
@@ -103,76 +138,101 @@ public final class HsmStorage implements StorageBackend {
         return catalog;
     }
 
-    /** The backend behind a tier (INVALID_INPUT when the tier is not configured). */
-    public StorageBackend tierBackend(StorageTier tier) {
-        return tiers.backend(tier);
+    /** The blob store behind a tier (INVALID_INPUT when the tier is not configured). */
+    public BlobStore tierStore(StorageTier tier) {
+        return tiers.blobs(tier);
+    }
+
+    /** True when {@code tier}'s store holds a blob for {@code instance} under its key, whatever the catalog says. */
+    public boolean tierHolds(StorageTier tier, StoredInstance instance) {
+        return tiers.tier(tier).holds(instance);
     }
 
     // ---- store ----------------------------------------------------------------------------------------------
 
     @Override
     public StoredInstance store(DicomDataset dataset) {
-        StoredInstance s = hot().store(dataset);
-        return ingest.catalogue(s, CatalogAttributes.of(dataset));
+        ensureOpen();
+        try (SpooledInstance s = tiers.tier(StorageTier.HOT).spooler().spool(dataset)) {
+            return ingest.store(s);
+        }
     }
 
     @Override
     public StoredInstance store(Path file) {
-        StoredInstance s = hot().store(file);
-        return ingest.catalogue(s, null);
+        ensureOpen();
+        try (SpooledInstance s = tiers.tier(StorageTier.HOT).spooler().spool(file)) {
+            return ingest.store(s);
+        }
     }
 
     @Override
     public StoredInstance store(InputStream in) {
-        StoredInstance s = hot().store(in);
-        return ingest.catalogue(s, null);
-    }
-
-    private StorageBackend hot() {
         ensureOpen();
-        return tiers.backend(StorageTier.HOT);
+        try (SpooledInstance s = tiers.tier(StorageTier.HOT).spooler().spool(in)) {
+            return ingest.store(s);
+        }
     }
 
     // ---- read -------------------------------------------------------------------------------------------------
 
     @Override
     public DicomDataset retrieve(SopInstanceUid uid) {
-        return read(uid, b -> b.retrieve(uid));
+        try (InputStream in = open(uid)) {
+            DicomFile f = DicomReader.read(in);
+            // The meta group travels with the dataset so storing it again keeps its transfer syntax.
+            DicomDataset d = f.dataset().copy();
+            for (var e : f.fileMeta().elements()) {
+                d.put(e);
+            }
+            return d;
+        } catch (IOException e) {
+            throw StorageException.unavailable("Reading instance " + uid + " failed (" + e.getMessage()
+                    + "); retry, and run verify if it persists.", e);
+        }
     }
 
     @Override
     public InputStream open(SopInstanceUid uid) {
-        return read(uid, b -> b.open(uid));
+        return read(uid, (t, i) -> t.open(i));
+    }
+
+    /** {@code length} bytes of the stored instance from {@code offset}: one ranged read of its tier. */
+    public InputStream open(SopInstanceUid uid, long offset, long length) {
+        return read(uid, (t, i) -> t.blobs().open(t.key(i), offset, length));
     }
 
     /**
      * Reads from the catalog's tier. A migration may commit and delete the source between the catalog lookup
      * and the read; NOT_FOUND then triggers a fresh lookup, which names the new tier.
      */
-    private <T> T read(SopInstanceUid uid, Function<StorageBackend, T> op) {
+    private InputStream read(SopInstanceUid uid, java.util.function.BiFunction<TierStore, StoredInstance,
+            InputStream> op) {
         ensureOpen();
         StorageException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             CatalogEntry e = live(uid).orElseThrow(() -> StorageException.notFound(uid));
-            StorageBackend b = tiers.backend(e.tier());
+            TierStore t = tiers.tier(e.tier());
+            InputStream result;
             try {
-                T result = op.apply(b);
-                if (config.trackAccessTime()) {
-                    access.touched(uid);
-                }
-                return result;
+                result = op.apply(t, e.instance());
             } catch (StorageException ex) {
                 if (ex.reason() == StorageException.Reason.ARCHIVED) {
-                    throw restores.archived(b, e.tier(), uid, ex);
+                    throw restores.archived(t, e.instance(), ex);
                 }
                 if (ex.reason() != StorageException.Reason.NOT_FOUND) {
                     throw ex;
                 }
                 last = ex;
+                continue;
             }
+            if (config.trackAccessTime()) {
+                access.touched(uid); // never throws, never waits on the catalog: the stream cannot leak here
+            }
+            return result;
         }
         throw new StorageException(StorageException.Reason.NOT_FOUND, "Instance " + uid + " is catalogued but its"
-                + " tier has no copy; run verify-integrity and restore it from a backup.", last);
+                + " tier has no copy; run verify and restore it from a backup.", last);
     }
 
     private Optional<CatalogEntry> live(SopInstanceUid uid) {
@@ -213,6 +273,12 @@ public final class HsmStorage implements StorageBackend {
     public IntegrityReport verifyIntegrity() {
         ensureOpen();
         return new HsmIntegrity(catalog, tiers).verify();
+    }
+
+    /** Rebuilds the catalog from what the tiers hold (see {@link CatalogRebuilder}). */
+    public CatalogRebuilder.Result rebuildCatalog() {
+        ensureOpen();
+        return new CatalogRebuilder(catalog, tiers, config).rebuild();
     }
 
     // ---- remove -----------------------------------------------------------------------------------------------
@@ -323,6 +389,20 @@ public final class HsmStorage implements StorageBackend {
         return migrator.recovery().recoverUnfinished(null, locks);
     }
 
+    /** Asks the instance's tier for a restore; a tier that never archives answers NOT_ARCHIVED. */
+    public org.pacs.storage.RestoreStatus requestRestore(SopInstanceUid uid, int days,
+                                                         org.pacs.storage.ArchivalBackend.RestorePriority priority) {
+        CatalogEntry e = live(uid).orElseThrow(() -> StorageException.notFound(uid));
+        TierStore t = tiers.tier(e.tier());
+        return t.archive().map(a -> a.requestRestore(t.key(e.instance()), days, priority))
+                .orElseGet(() -> ArchiveRestores.status(t, e.instance()));
+    }
+
+    public org.pacs.storage.RestoreStatus restoreStatus(SopInstanceUid uid) {
+        CatalogEntry e = live(uid).orElseThrow(() -> StorageException.notFound(uid));
+        return ArchiveRestores.status(tiers.tier(e.tier()), e.instance());
+    }
+
     public HsmStatistics getHsmStatistics() {
         Map<StorageTier, Long> counts = new EnumMap<>(StorageTier.class);
         Map<StorageTier, Long> bytes = new EnumMap<>(StorageTier.class);
@@ -354,10 +434,17 @@ public final class HsmStorage implements StorageBackend {
         closed = true;
         access.close();
         leases.close();
-        for (StorageBackend b : tiers.distinct()) {
+        for (BlobStore b : tiers.distinct()) {
             try {
                 b.close();
             } catch (RuntimeException e) {
+                LOG.warn("Closing a tier store failed: {}", e.getMessage());
+            }
+        }
+        for (AutoCloseable b : owned) {
+            try {
+                b.close();
+            } catch (Exception e) {
                 LOG.warn("Closing a tier backend failed: {}", e.getMessage());
             }
         }

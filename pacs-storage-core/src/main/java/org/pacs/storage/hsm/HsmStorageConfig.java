@@ -28,6 +28,7 @@ import org.pacs.storage.StorageException;
  * @param accessFlushInterval  pending access times are flushed at least this often (and at close)
  * @param restoreDays          days a restored archive copy stays readable
  * @param restorePriority      restore speed asked of the provider
+ * @param faultHook            reached at every migration step, for crash tests; {@link FaultHook#NONE} otherwise
  * @param duplicatePolicy      what storing a UID the catalog knows does (default: identical ignored, different
  *                             rejected); give the hot backend the same policy
  */
@@ -35,7 +36,7 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
                                boolean deleteAfterMigration, Map<StorageTier, String> inPlaceClasses, Clock clock,
                                String nodeId, Duration claimLease, int accessFlushThreshold,
                                Duration accessFlushInterval, int restoreDays, RestorePriority restorePriority,
-                               DuplicatePolicy duplicatePolicy) {
+                               DuplicatePolicy duplicatePolicy, FaultHook faultHook) {
 
     public HsmStorageConfig {
         Objects.requireNonNull(policy, "policy");
@@ -60,12 +61,25 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
         }
         Objects.requireNonNull(restorePriority, "restorePriority");
         duplicatePolicy = duplicatePolicy == null ? DuplicatePolicy.IGNORE_IDENTICAL_REJECT_DIFFERENT : duplicatePolicy;
+        faultHook = faultHook == null ? FaultHook.NONE : faultHook;
     }
 
-    /** The spec's defaults; node id from the host name. */
+    /**
+     * The spec's defaults; the node id is unique per process (host, pid and a random part), so two processes on
+     * one host never take each other's migration claims: another process's rows are recovered only once their
+     * lease expires.
+     */
     public static HsmStorageConfig defaults() {
-        return new HsmStorageConfig(TierPolicy.DEFAULT, true, true, true, Map.of(), Clock.systemUTC(), hostName(),
-                Duration.ofMinutes(15), 1000, Duration.ofSeconds(10), 7, RestorePriority.STANDARD, DuplicatePolicy.IGNORE_IDENTICAL_REJECT_DIFFERENT);
+        return new HsmStorageConfig(TierPolicy.DEFAULT, true, true, true, Map.of(), Clock.systemUTC(), processNodeId(),
+                Duration.ofMinutes(15), 1000, Duration.ofSeconds(10), 7, RestorePriority.STANDARD, DuplicatePolicy.IGNORE_IDENTICAL_REJECT_DIFFERENT, FaultHook.NONE);
+    }
+
+    /** host:pid:random, at most 128 characters. */
+    public static String processNodeId() {
+        String host = hostName();
+        String id = host + ":" + ProcessHandle.current().pid() + ":"
+                + Long.toHexString(new java.security.SecureRandom().nextLong() & 0xffffffffffffL);
+        return id.length() <= 128 ? id : id.substring(id.length() - 128);
     }
 
     private static String hostName() {
@@ -78,22 +92,22 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
 
     public HsmStorageConfig withPolicy(TierPolicy v) {
         return new HsmStorageConfig(v, trackAccessTime, verifyAfterMigration, deleteAfterMigration, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook);
     }
 
     public HsmStorageConfig withTrackAccessTime(boolean v) {
         return new HsmStorageConfig(policy, v, verifyAfterMigration, deleteAfterMigration, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook);
     }
 
     public HsmStorageConfig withVerifyAfterMigration(boolean v) {
         return new HsmStorageConfig(policy, trackAccessTime, v, deleteAfterMigration, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook);
     }
 
     public HsmStorageConfig withDeleteAfterMigration(boolean v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, v, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook);
     }
 
     /** Moving into {@code tier} changes the provider class to {@code storageClass} in place where possible. */
@@ -102,40 +116,47 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
         m.putAll(inPlaceClasses);
         m.put(tier, storageClass);
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration, m,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook);
     }
 
     public HsmStorageConfig withClock(Clock v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, v, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, duplicatePolicy);
+                restorePriority, duplicatePolicy, faultHook);
     }
 
     public HsmStorageConfig withNodeId(String v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, clock, v, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, duplicatePolicy);
+                restorePriority, duplicatePolicy, faultHook);
     }
 
     public HsmStorageConfig withClaimLease(Duration v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, clock, nodeId, v, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, duplicatePolicy);
+                restorePriority, duplicatePolicy, faultHook);
     }
 
     public HsmStorageConfig withAccessFlush(int threshold, Duration interval) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
-                inPlaceClasses, clock, nodeId, claimLease, threshold, interval, restoreDays, restorePriority, duplicatePolicy);
+                inPlaceClasses, clock, nodeId, claimLease, threshold, interval, restoreDays, restorePriority, duplicatePolicy, faultHook);
     }
 
     public HsmStorageConfig withRestore(int days, RestorePriority priority) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
-                inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, days, priority, duplicatePolicy);
+                inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, days, priority, duplicatePolicy, faultHook);
     }
 
     public HsmStorageConfig withDuplicatePolicy(DuplicatePolicy v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, v);
+                restorePriority, v, faultHook);
+    }
+
+    /** Test hook reached at each step of a migration (crash tests halt the JVM there); NONE in production. */
+    public HsmStorageConfig withFaultHook(FaultHook v) {
+        return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
+                inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
+                restorePriority, duplicatePolicy, v);
     }
 }

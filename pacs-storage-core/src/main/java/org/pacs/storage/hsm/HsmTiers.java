@@ -1,5 +1,6 @@
 package org.pacs.storage.hsm;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -7,41 +8,40 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.pacs.storage.ArchivalBackend;
-import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
+import org.pacs.storage.blob.BlobStore;
+import org.pacs.storage.blob.SupportsArchiveClasses;
 
 /**
- * The backend behind each tier, checked once: hot is required; two tiers may share one backend object only
- * when it is an {@link ArchivalBackend} and both tiers name a provider class, since a byte copy onto the same
- * store followed by "delete the source" would delete the only copy.
+ * The blob store behind each tier, checked once: hot is required; two tiers may share one store only when it has
+ * storage classes and both tiers name one, since a byte copy onto the same store followed by "delete the source"
+ * would delete the only copy.
  */
 final class HsmTiers {
 
-    private final Map<StorageTier, StorageBackend> backends;
+    private final Map<StorageTier, TierStore> stores = new EnumMap<>(StorageTier.class);
     private final Map<StorageTier, String> classes;
 
-    HsmTiers(Map<StorageTier, StorageBackend> backends, Map<StorageTier, String> inPlaceClasses) {
-        this.backends = new EnumMap<>(StorageTier.class);
-        backends.forEach((t, b) -> {
+    HsmTiers(Map<StorageTier, BlobStore> blobStores, Map<StorageTier, String> inPlaceClasses, Clock clock) {
+        blobStores.forEach((t, b) -> {
             if (b != null) {
-                this.backends.put(t, b);
+                stores.put(t, new TierStore(t, b, clock));
             }
         });
         this.classes = new EnumMap<>(StorageTier.class);
         this.classes.putAll(inPlaceClasses);
-        if (!this.backends.containsKey(StorageTier.HOT)) {
-            throw StorageException.invalidInput("HSM needs a hot tier backend; configure tiers.hot.");
+        if (!stores.containsKey(StorageTier.HOT)) {
+            throw StorageException.invalidInput("HSM needs a hot tier; configure tiers.hot.");
         }
-        for (StorageTier a : this.backends.keySet()) {
-            for (StorageTier b : this.backends.keySet()) {
-                if (a.ordinal() < b.ordinal() && this.backends.get(a) == this.backends.get(b)) {
-                    if (!(this.backends.get(a) instanceof ArchivalBackend)) {
-                        throw StorageException.invalidInput("Tiers " + a + " and " + b + " share one backend that"
-                                + " has no storage classes; give each tier its own backend.");
+        for (StorageTier a : stores.keySet()) {
+            for (StorageTier b : stores.keySet()) {
+                if (a.ordinal() < b.ordinal() && blobs(a) == blobs(b)) {
+                    if (!(blobs(a) instanceof SupportsArchiveClasses)) {
+                        throw StorageException.invalidInput("Tiers " + a + " and " + b + " share one store that"
+                                + " has no storage classes; give each tier its own store.");
                     }
                     if (!classes.containsKey(a) || !classes.containsKey(b)) {
-                        throw StorageException.invalidInput("Tiers " + a + " and " + b + " share one backend, so"
+                        throw StorageException.invalidInput("Tiers " + a + " and " + b + " share one store, so"
                                 + " both need an in-place storage class (e.g. STANDARD and GLACIER).");
                     }
                 }
@@ -50,21 +50,25 @@ final class HsmTiers {
     }
 
     boolean has(StorageTier tier) {
-        return backends.containsKey(tier);
+        return stores.containsKey(tier);
     }
 
-    StorageBackend backend(StorageTier tier) {
-        StorageBackend b = backends.get(tier);
-        if (b == null) {
+    TierStore tier(StorageTier tier) {
+        TierStore s = stores.get(tier);
+        if (s == null) {
             throw StorageException.invalidInput("No " + tier.name().toLowerCase() + " tier is configured; add"
                     + " tiers." + tier.name().toLowerCase() + " or pick a configured tier.");
         }
-        return b;
+        return s;
+    }
+
+    BlobStore blobs(StorageTier tier) {
+        return tier(tier).blobs();
     }
 
     /** True when moving between the two tiers changes the provider class instead of copying. */
     boolean inPlace(StorageTier from, StorageTier to) {
-        return backends.get(from) != null && backends.get(from) == backends.get(to);
+        return stores.containsKey(from) && stores.containsKey(to) && blobs(from) == blobs(to);
     }
 
     String storageClass(StorageTier tier) {
@@ -73,14 +77,13 @@ final class HsmTiers {
 
     /** Where the catalog says an instance in {@code tier} lives, for people reading the catalog. */
     String location(StorageTier tier) {
-        StorageBackend b = backends.get(tier);
         String cls = inPlaceShared(tier) ? "#" + classes.get(tier) : "";
-        return tier.name().toLowerCase() + ":" + b.getClass().getSimpleName() + cls;
+        return tier.name().toLowerCase() + ":" + blobs(tier).describe() + cls;
     }
 
     private boolean inPlaceShared(StorageTier tier) {
-        for (StorageTier o : backends.keySet()) {
-            if (o != tier && backends.get(o) == backends.get(tier)) {
+        for (StorageTier o : stores.keySet()) {
+            if (o != tier && blobs(o) == blobs(tier)) {
                 return true;
             }
         }
@@ -89,13 +92,13 @@ final class HsmTiers {
 
     /** Configured tiers in order hot → cold. */
     List<StorageTier> tiers() {
-        return new ArrayList<>(backends.keySet());
+        return new ArrayList<>(stores.keySet());
     }
 
-    /** Each distinct backend once, for closing. */
-    Set<StorageBackend> distinct() {
-        Set<StorageBackend> s = Collections.newSetFromMap(new IdentityHashMap<>());
-        s.addAll(backends.values());
+    /** Each distinct store once, for closing. */
+    Set<BlobStore> distinct() {
+        Set<BlobStore> s = Collections.newSetFromMap(new IdentityHashMap<>());
+        stores.values().forEach(t -> s.add(t.blobs()));
         return s;
     }
 

@@ -3,9 +3,8 @@ package org.pacs.storage.hsm;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
-import org.pacs.storage.ArchivalBackend;
 import org.pacs.storage.SopInstanceUid;
-import org.pacs.storage.StorageBackend;
+import org.pacs.storage.blob.SupportsArchiveClasses;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
 import org.pacs.storage.catalog.CatalogEntry;
@@ -71,33 +70,34 @@ final class MigrationRecovery {
         SopInstanceUid uid = e.instance().sopInstanceUid();
         switch (e.migrationState()) {
             case NONE -> { }
-            case COPYING -> rollback(e.instance(), tiers.backend(e.migrationTarget()), MigrationState.COPYING);
+            case COPYING -> rollback(e.instance(), tiers.tier(e.migrationTarget()), MigrationState.COPYING);
             case COPIED -> {
-                StorageBackend dest = tiers.backend(e.migrationTarget());
-                String sha = targetSha256(dest, uid);
-                if (e.instance().sha256().equals(sha) && catalog.commitTier(uid, config.nodeId(),
+                TierStore dest = tiers.tier(e.migrationTarget());
+                if (dest.verify(e.instance()) && catalog.commitTier(uid, config.nodeId(),
                         MigrationState.COPIED, tiers.location(e.migrationTarget()), MigrationState.COMMITTED,
                         lease.get())) {
-                    finishCommitted(uid, e.migrationSource(), e.migrationTarget(), e.instance().sizeBytes());
+                    finishCommitted(e.instance(), e.migrationSource(), e.migrationTarget());
                 } else {
                     rollback(e.instance(), dest, MigrationState.COPIED);
                 }
             }
-            case COMMITTED -> finishCommitted(uid, e.migrationSource(), e.tier(), e.instance().sizeBytes());
+            case COMMITTED -> finishCommitted(e.instance(), e.migrationSource(), e.tier());
             case CHANGING_CLASS -> {
-                ArchivalBackend b = (ArchivalBackend) tiers.backend(e.migrationTarget());
+                TierStore t = tiers.tier(e.migrationTarget());
+                SupportsArchiveClasses b = t.requireArchive(uid);
+                String key = t.key(e.instance());
                 String wanted = tiers.storageClass(e.migrationTarget());
-                if (wanted.equalsIgnoreCase(b.storageClass(uid)) && catalog.commitTier(uid, config.nodeId(),
+                if (wanted.equalsIgnoreCase(b.storageClass(key)) && catalog.commitTier(uid, config.nodeId(),
                         MigrationState.CHANGING_CLASS, tiers.location(e.migrationTarget()),
                         MigrationState.COMMITTED, lease.get())) {
                     catalog.finishMigrated(uid, config.nodeId(), MigrationState.COMMITTED, e.instance().sizeBytes());
                 } else {
-                    b.changeStorageClass(uid, tiers.storageClass(e.migrationSource()));
+                    b.changeStorageClass(key, tiers.storageClass(e.migrationSource()));
                     catalog.finish(uid, config.nodeId(), MigrationState.CHANGING_CLASS);
                 }
             }
             case REMOVING -> {
-                removeQuietly(tiers.backend(e.tier()), uid);
+                tiers.tier(e.tier()).delete(e.instance(), null);
                 catalog.delete(uid);
             }
             default -> throw new IllegalStateException(e.migrationState().name());
@@ -110,41 +110,27 @@ final class MigrationRecovery {
      * keeps every other node off the row while the copy goes. A node whose lease ran out and whose row another
      * node took over leaves the target alone: the new owner may since have committed that very copy and deleted
      * the source, so removing it could remove the only one. At worst an uncommitted copy stays behind for
-     * verify-integrity to report.
+     * verify to report.
      */
-    void rollback(StoredInstance instance, StorageBackend dest, MigrationState from) {
+    void rollback(StoredInstance instance, TierStore dest, MigrationState from) {
         SopInstanceUid uid = instance.sopInstanceUid();
         if (!catalog.advance(uid, config.nodeId(), from, from, lease.get())) {
             LOG.warn("The migration of {} lost its claim to another node; its copy in the target is left to"
                     + " that node", uid);
             return;
         }
-        removeQuietly(dest, uid);
+        dest.delete(instance, null);
         catalog.finish(uid, config.nodeId(), from);
     }
 
     /** The tier switch is committed: delete the source copy (when configured) and return to NONE. */
-    void finishCommitted(SopInstanceUid uid, StorageTier source, StorageTier committed, long bytes) {
-        // a shared (in-place) backend holds the only copy under both tiers: never delete it
+    void finishCommitted(StoredInstance instance, StorageTier source, StorageTier committed) {
+        // a shared (in-place) store holds the only copy under both tiers: never delete it
         if (config.deleteAfterMigration() && source != null && !tiers.inPlace(source, committed)) {
-            removeQuietly(tiers.backend(source), uid);
+            tiers.tier(source).delete(instance, null);
         }
-        CrashPoints.reached("source-deleted");
-        catalog.finishMigrated(uid, config.nodeId(), MigrationState.COMMITTED, bytes);
-    }
-
-    /** The SHA-256 the target backend recorded from its own streaming hash, or "" when it has no copy. */
-    String targetSha256(StorageBackend dest, SopInstanceUid uid) {
-        return dest.describe(uid).map(StoredInstance::sha256).orElse("");
-    }
-
-    private static void removeQuietly(StorageBackend b, SopInstanceUid uid) {
-        try {
-            b.remove(uid);
-        } catch (StorageException ex) {
-            if (ex.reason() != StorageException.Reason.NOT_FOUND) {
-                throw ex;
-            }
-        }
+        config.faultHook().reached("source-deleted");
+        catalog.finishMigrated(instance.sopInstanceUid(), config.nodeId(), MigrationState.COMMITTED,
+                instance.sizeBytes());
     }
 }

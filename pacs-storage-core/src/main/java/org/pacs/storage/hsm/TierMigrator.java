@@ -4,9 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.concurrent.locks.ReentrantLock;
-import org.pacs.storage.ArchivalBackend;
 import org.pacs.storage.SopInstanceUid;
-import org.pacs.storage.StorageBackend;
+import org.pacs.storage.blob.SupportsArchiveClasses;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
 import org.pacs.storage.catalog.CatalogEntry;
@@ -32,9 +31,11 @@ final class TierMigrator {
     private final UidLocks locks;
     private final MigrationRecovery recovery;
     private final LeaseKeeper leases;
+    private final FaultHook faults;
 
     TierMigrator(InstanceCatalog catalog, HsmTiers tiers, HsmStorageConfig config, UidLocks locks,
                  LeaseKeeper leases) {
+        this.faults = config.faultHook();
         this.catalog = catalog;
         this.tiers = tiers;
         this.config = config;
@@ -60,7 +61,7 @@ final class TierMigrator {
      * another node holds a live claim on it, NOT_FOUND when it is not catalogued.
      */
     boolean migrate(SopInstanceUid uid, StorageTier target) {
-        tiers.backend(target);
+        tiers.tier(target);
         ReentrantLock lock = locks.lockFor(uid);
         lock.lock();
         try {
@@ -123,59 +124,60 @@ final class TierMigrator {
     private boolean copy(CatalogEntry entry, StorageTier target) {
         SopInstanceUid uid = entry.instance().sopInstanceUid();
         String node = config.nodeId();
-        StorageBackend source = tiers.backend(entry.tier());
-        StorageBackend dest = tiers.backend(target);
-        CrashPoints.reached("before-begin");
+        TierStore source = tiers.tier(entry.tier());
+        TierStore dest = tiers.tier(target);
+        faults.reached("before-begin");
         if (!catalog.beginMigration(uid, node, entry.tier(), target, MigrationState.COPYING,
                 config.clock().instant(), lease())) {
             return false;
         }
-        CrashPoints.reached("copying");
+        faults.reached("copying");
         StoredInstance copied;
         try (LeaseKeeper.Held held = leases.hold(java.util.List.of(uid), MigrationState.COPYING);
-             InputStream in = source.open(uid)) {
-            copied = dest.store(in);
+             InputStream in = source.open(entry.instance())) {
+            copied = dest.copyIn(in, null);
         } catch (IOException | StorageException e) {
             recovery.rollback(entry.instance(), dest, MigrationState.COPYING);
             throw copyFailure(uid, entry.tier(), target, e);
         }
-        CrashPoints.reached("copied");
+        faults.reached("copied");
         if (!catalog.advance(uid, node, MigrationState.COPYING, MigrationState.COPIED, lease())) {
             throw lostClaim(uid);
         }
-        CrashPoints.reached("before-verify");
+        faults.reached("before-verify");
         StorageException corrupt = verify(entry, target, dest, copied);
         if (corrupt != null) {
             recovery.rollback(entry.instance(), dest, MigrationState.COPIED);
             throw corrupt;
         }
-        CrashPoints.reached("verified");
+        faults.reached("verified");
         if (!catalog.commitTier(uid, node, MigrationState.COPIED, tiers.location(target),
                 MigrationState.COMMITTED, lease())) {
             throw lostClaim(uid);
         }
-        CrashPoints.reached("committed");
-        recovery.finishCommitted(uid, entry.tier(), target, entry.instance().sizeBytes());
-        CrashPoints.reached("finished");
+        faults.reached("committed");
+        recovery.finishCommitted(entry.instance(), entry.tier(), target);
+        faults.reached("finished");
         return true;
     }
 
     private boolean changeClass(CatalogEntry entry, StorageTier target) {
         SopInstanceUid uid = entry.instance().sopInstanceUid();
         String node = config.nodeId();
-        ArchivalBackend backend = (ArchivalBackend) tiers.backend(target);
+        TierStore store = tiers.tier(target);
+        SupportsArchiveClasses backend = store.requireArchive(uid);
         if (!catalog.beginMigration(uid, node, entry.tier(), target, MigrationState.CHANGING_CLASS,
                 config.clock().instant(), lease())) {
             return false;
         }
-        CrashPoints.reached("changing-class");
+        faults.reached("changing-class");
         try {
-            backend.changeStorageClass(uid, tiers.storageClass(target));
+            backend.changeStorageClass(store.key(entry.instance()), tiers.storageClass(target));
         } catch (StorageException e) {
             recovery.recover(catalog.get(uid).orElseThrow(() -> StorageException.notFound(uid)));
             throw e;
         }
-        CrashPoints.reached("class-changed");
+        faults.reached("class-changed");
         if (!catalog.commitTier(uid, node, MigrationState.CHANGING_CLASS, tiers.location(target),
                 MigrationState.COMMITTED, lease())) {
             throw lostClaim(uid);
@@ -195,19 +197,21 @@ final class TierMigrator {
     }
 
     /**
-     * Null when the copy's SHA-256 (as stored, and as the target reports it when verify_after_migration is on)
-     * is the catalog's; otherwise the CORRUPT error to raise once the copy is rolled back.
+     * Null when the copy holds the catalog's bytes: the SHA-256 the spooler computed while receiving them, and,
+     * when verify_after_migration is on, the target's own confirmation (a checksum it computed, or a re-read);
+     * otherwise the CORRUPT error to raise once the copy is rolled back.
      */
-    StorageException verify(CatalogEntry entry, StorageTier target, StorageBackend dest, StoredInstance copied) {
+    StorageException verify(CatalogEntry entry, StorageTier target, TierStore dest, StoredInstance copied) {
         SopInstanceUid uid = entry.instance().sopInstanceUid();
         String expected = entry.instance().sha256();
-        String actual = config.verifyAfterMigration() ? recovery.targetSha256(dest, uid) : copied.sha256();
-        if (expected.equals(copied.sha256()) && expected.equals(actual)) {
+        boolean received = expected.equals(copied.sha256()) && copied.sizeBytes() == entry.instance().sizeBytes();
+        if (received && (!config.verifyAfterMigration() || dest.verify(entry.instance()))) {
             return null;
         }
         return new StorageException(StorageException.Reason.CORRUPT, "The copy of " + uid + " in " + target
-                + " has SHA-256 " + actual + " but the catalog records " + expected + "; the copy was removed"
-                + " and the instance stays in " + entry.tier() + ". Check the " + target + " backend.");
+                + (received ? " does not match at the target" : " has SHA-256 " + copied.sha256())
+                + " but the catalog records " + expected + "; the copy was removed"
+                + " and the instance stays in " + entry.tier() + ". Check the " + target + " store.");
     }
 
     static StorageException lostClaim(SopInstanceUid uid) {

@@ -30,6 +30,20 @@ public interface StorageBackendProvider {
      */
     StorageBackend create(Map<String, String> settings);
 
+    /**
+     * The blob store the settings describe, for a tier of an archive whose catalog is shared: the default builds
+     * the backend and takes its store, without ever opening the backend's own catalog.
+     */
+    default org.pacs.storage.blob.BlobStore createBlobStore(Map<String, String> settings) {
+        StorageBackend b = create(settings);
+        if (b instanceof org.pacs.storage.blob.BlobBacked bb) {
+            return bb.blobStore();
+        }
+        b.close();
+        throw StorageException.invalidInput("Storage type '" + type() + "' has no blob store, so it cannot be a"
+                + " tier of an archive.");
+    }
+
     static StorageBackendProvider forType(String type) {
         Set<String> known = new TreeSet<>();
         for (StorageBackendProvider p : ServiceLoader.load(StorageBackendProvider.class)) {

@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Set;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
@@ -38,6 +39,12 @@ public final class InstanceSpooler {
 
     private static final String PROCESS_PREFIX = Long.toHexString(new java.util.Random().nextLong() & Long.MAX_VALUE);
     private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
+
+    private static final boolean POSIX = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews()
+            .contains("posix");
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
     private final Path spoolDir;
     private final Clock clock;
@@ -145,7 +152,8 @@ public final class InstanceSpooler {
             DicomFile header = DicomReader.readHeader(path);
             PixelDataCheck.verify(path, header, size);
             StoredInstance instance = InstanceHeaders.describe(header, size, sha, clock.instant());
-            return new SpooledInstance(path, temporary, instance, InstanceHeaders.attributes(header, instance));
+            return new SpooledInstance(path, temporary, instance, InstanceHeaders.attributes(header, instance),
+                    header.headerLength());
         } catch (RuntimeException e) {
             if (temporary) {
                 deleteQuietly(path);
@@ -179,7 +187,10 @@ public final class InstanceSpooler {
                 if (attempt > 0 || !Files.isDirectory(spoolDir)) {
                     Files.createDirectories(spoolDir);
                 }
-                FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                // owner-only from the first byte: a spool file holds patient data as much as the instance does
+                FileChannel ch = POSIX ? FileChannel.open(p, Set.of(StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE), OWNER_ONLY) : FileChannel.open(p, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE);
                 return new SpoolFile(p, ch);
             } catch (IOException e) {
                 last = e;

@@ -21,13 +21,15 @@ public final class SpooledInstance implements AutoCloseable {
     private final boolean temporary;
     private final StoredInstance instance;
     private final DicomDataset attributes;
+    private final long headerLength;
     private final AtomicBoolean owned;
 
-    SpooledInstance(Path path, boolean temporary, StoredInstance instance, DicomDataset attributes) {
+    SpooledInstance(Path path, boolean temporary, StoredInstance instance, DicomDataset attributes, long headerLength) {
         this.path = path;
         this.temporary = temporary;
         this.instance = instance;
         this.attributes = attributes;
+        this.headerLength = headerLength;
         this.owned = new AtomicBoolean(temporary);
     }
 
@@ -49,6 +51,11 @@ public final class SpooledInstance implements AutoCloseable {
     /** The indexed query attributes ({@link org.pacs.storage.query.IndexedAttributes}); a fresh copy. */
     public DicomDataset attributes() {
         return attributes.copy();
+    }
+
+    /** Bytes before Pixel Data (or the whole file without it): what a ranged read of the header needs. */
+    public long headerLength() {
+        return headerLength;
     }
 
     /** The exact bytes, from the start. */

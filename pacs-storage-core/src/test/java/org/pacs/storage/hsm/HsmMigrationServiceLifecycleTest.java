@@ -180,9 +180,11 @@ class HsmMigrationServiceLifecycleTest {
         for (SopInstanceUid u : uids) {
             StorageTier tier = bed.tierOf(u);
             StorageTier other = tier == StorageTier.HOT ? StorageTier.WARM : StorageTier.HOT;
-            assertThat(bed.hsm.tierBackend(tier).describe(u)).as("%s in %s", u, tier)
-                    .map(StoredInstance::sha256).contains(sha.get(u));
-            assertThat(bed.hsm.tierBackend(other).exists(u)).as("%s also in %s", u, other).isFalse();
+            StoredInstance i = bed.hsm.catalog().get(u).orElseThrow().instance();
+            assertThat(i.sha256()).isEqualTo(sha.get(u));
+            assertThat(bed.hsm.tierStore(tier).verify(bed.hsm.tierStore(tier).keyFor(i), i.sha256(), i.sizeBytes()))
+                    .as("%s in %s", u, tier).isTrue();
+            assertThat(bed.hsm.tierHolds(other, i)).as("%s also in %s", u, other).isFalse();
         }
     }
 }

@@ -134,9 +134,26 @@ class LostClaimTest {
     }
 
     /** Node B's view of the same tier objects; node A closes them (one FileStorage per root and process). */
-    private static final class Shared extends ForwardingStorageBackend {
+    /** The same blob store as another node's, not closed by this node. */
+    private static final class Shared extends ForwardingStorageBackend implements org.pacs.storage.blob.BlobBacked {
         Shared(StorageBackend delegate) {
             super(delegate);
+        }
+
+        @Override
+        public org.pacs.storage.blob.BlobStore blobStore() {
+            org.pacs.storage.blob.BlobStore real = ((org.pacs.storage.blob.BlobBacked) delegate()).blobStore();
+            return (org.pacs.storage.blob.BlobStore) java.lang.reflect.Proxy.newProxyInstance(
+                    real.getClass().getClassLoader(), new Class<?>[] {org.pacs.storage.blob.BlobStore.class},
+                    (proxy, m, args) -> m.getName().equals("close") ? null : invoke(m, real, args));
+        }
+
+        private static Object invoke(java.lang.reflect.Method m, Object target, Object[] args) throws Throwable {
+            try {
+                return m.invoke(target, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
         }
 
         @Override

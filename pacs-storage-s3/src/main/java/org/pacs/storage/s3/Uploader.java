@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 final class Uploader {
 
     /** Everything about the object except its bytes. */
-    record ObjectWrite(String key, Map<String, String> metadata, String storageClass, boolean encrypt) {
+    /** {@code sha256} (hex) goes with a single PUT, which the server verifies and keeps for HEAD to return. */
+    record ObjectWrite(String key, Map<String, String> metadata, String storageClass, boolean encrypt, String sha256) {
         ObjectWrite {
             metadata = Map.copyOf(metadata);
         }
@@ -65,8 +66,14 @@ final class Uploader {
 
     private void putSingle(Path file, long size, ObjectWrite w, ProgressListener progress) {
         PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(config.bucketName()).key(w.key())
-                .metadata(w.metadata()).storageClass(w.storageClass()).contentType("application/dicom")
-                .checksumAlgorithm(ChecksumAlgorithm.CRC32);
+                .metadata(w.metadata()).storageClass(w.storageClass()).contentType("application/dicom");
+        if (w.sha256() != null) {
+            // the spooler's SHA-256 of these bytes: the server checks it on receipt and keeps its own, which
+            // verify-after-migration then reads back (HEAD with checksum mode) instead of downloading the object
+            req.checksumSHA256(java.util.Base64.getEncoder().encodeToString(java.util.HexFormat.of().parseHex(w.sha256())));
+        } else {
+            req.checksumAlgorithm(ChecksumAlgorithm.CRC32);
+        }
         if (w.encrypt()) {
             req.serverSideEncryption(ServerSideEncryption.AES256);
         }

@@ -222,7 +222,7 @@ class S3StorageTest {
 
     static String sha(S3Storage s, SopInstanceUid uid) {
         try (var in = s.open(uid)) {
-            return org.pacs.storage.index.AbstractIndexedBackend.sha256(in);
+            return org.pacs.storage.blob.Digests.sha256(in);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

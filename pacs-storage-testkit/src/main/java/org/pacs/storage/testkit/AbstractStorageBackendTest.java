@@ -38,7 +38,7 @@ import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.DicomWriter;
 import org.pacs.storage.dicom.TransferSyntax;
 import org.pacs.storage.dicom.UidGenerator;
-import org.pacs.storage.index.AbstractIndexedBackend;
+import org.pacs.storage.blob.Digests;
 
 /**
  * The contract every {@link StorageBackend} passes. A backend module subclasses this once, says how to make
@@ -384,7 +384,7 @@ public abstract class AbstractStorageBackendTest {
 
     protected static String sha256(InputStream in) {
         try (InputStream i = in) {
-            return AbstractIndexedBackend.sha256(i);
+            return Digests.sha256(i);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StoredInstance;
 import org.pacs.storage.dicom.DicomDataset;
-import org.pacs.storage.index.AbstractIndexedBackend;
+import org.pacs.storage.blob.Digests;
 import org.pacs.storage.spi.StorageBackendProvider;
 
 /**
@@ -56,7 +56,7 @@ public final class LargeInstanceMain {
             check(stored.sizeBytes() == sentBytes, "stored size " + stored.sizeBytes() + " != sent " + sentBytes);
             String readSha;
             try (InputStream in = backend.open(stored.sopInstanceUid())) {
-                readSha = AbstractIndexedBackend.sha256(in);
+                readSha = Digests.sha256(in);
             }
             check(readSha.equals(sentSha), "read-back SHA-256 " + readSha + " != sent " + sentSha);
             backend.remove(stored.sopInstanceUid());

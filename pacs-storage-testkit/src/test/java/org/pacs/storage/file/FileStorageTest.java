@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -59,90 +56,110 @@ class FileStorageTest {
     }
 
     @Test
-    void deletedOrGarbledIndexIsRebuiltFromTheFiles() throws Exception {
+    void aDeletedCatalogIsRebuiltFromTheFilesAtTheNextOpen() throws Exception {
         List<StoredInstance> stored;
         try (FileStorage fs = open()) {
             stored = FindFixture.storeInto(fs);
         }
-        deleteIndex();
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Files.deleteIfExists(root.resolve(FileTree.CATALOG_FILE + suffix));
+        }
         try (FileStorage fs = open()) {
             // storedAt comes from the file's age after a rebuild; everything else must be identical.
             assertThat(fs.list()).usingRecursiveFieldByFieldElementComparatorIgnoringFields("storedAt")
                     .containsExactlyInAnyOrderElementsOf(stored);
             FindFixture.assertFindSemantics(fs);
-        }
-        deleteIndex();
-        Files.write(root.resolve(FileTree.INDEX_FILE), "this is not an SQLite database, not at all".repeat(200).getBytes());
-        try (FileStorage fs = open()) {
-            assertThat(fs.list()).hasSize(stored.size());
-            FindFixture.assertFindSemantics(fs);
-        }
-        try (Stream<Path> s = Files.list(root)) {
-            assertThat(s.map(p -> p.getFileName().toString())).anyMatch(n -> n.contains(".unreadable-"));
-        }
-    }
-
-    private void deleteIndex() throws Exception {
-        for (String suffix : List.of("", "-wal", "-shm")) {
-            Files.deleteIfExists(root.resolve(FileTree.INDEX_FILE + suffix));
+            assertThat(fs.verifyIntegrity().isClean()).isTrue();
         }
     }
 
     @Test
-    void crashLeftoversAreCleanedOrRecoveredAtOpen() throws Exception {
+    void aGarbledCatalogIsAClearErrorNotARebuildOverIt() throws Exception {
+        try (FileStorage fs = open()) {
+            storeOne(fs, 1);
+        }
+        for (String suffix : List.of("-wal", "-shm")) {
+            Files.deleteIfExists(root.resolve(FileTree.CATALOG_FILE + suffix));
+        }
+        Files.write(root.resolve(FileTree.CATALOG_FILE), "this is not an SQLite database".repeat(200).getBytes());
+        try (FileStorage fs = open()) {
+            assertThatThrownBy(fs::list).isInstanceOfSatisfying(StorageException.class,
+                    e -> assertThat(e.getMessage()).contains(FileTree.CATALOG_FILE));
+        }
+    }
+
+    @Test
+    void crashLeftoversAreCleanedOrReportedAndRebuildAdoptsWholeFiles() throws Exception {
         StoredInstance kept;
-        StoredInstance removing;
         try (FileStorage fs = open()) {
             kept = storeOne(fs, 1);
-            removing = storeOne(fs, 2);
         }
-        // 1. A write that died before its rename: only a spool file.
-        Files.write(root.resolve(".tmp/spool-123.tmp"), new byte[4096]);
-        // 2. A write that died between rename and index commit: a complete file the index does not list.
+        // 1. A write of a process that died long ago: only a stale spool file. A fresh one may be another
+        //    process's write in progress, so it stays.
+        Path stale = root.resolve(".tmp/spool-dead-123.tmp");
+        Files.write(stale, new byte[4096]);
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
+                .minus(FileBlobStore.STALE_SPOOL).minusSeconds(60)));
+        Path fresh = root.resolve(".tmp/spool-live-456.tmp");
+        Files.write(fresh, new byte[4096]);
+        // 2. A write that died between the file's rename and the catalog commit: a whole file no row names.
         DicomDataset h = SyntheticInstances.header();
         Path unlisted = root.resolve(FileLayout.HIERARCHICAL.relativePath(probe(h)));
         Files.createDirectories(unlisted.getParent());
         SyntheticInstances.write(unlisted, h, 256, 9);
-        // 3. A removal that died after marking the row: the file must go, not come back.
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + root.resolve(FileTree.INDEX_FILE));
-             Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE instance SET state = 2 WHERE sop_uid = '" + removing.sopInstanceUid() + "'");
-        }
         try (FileStorage fs = open()) {
-            try (Stream<Path> s = Files.list(root.resolve(".tmp"))) {
-                assertThat(s.toList()).isEmpty();
-            }
+            assertThat(stale).doesNotExist();
+            assertThat(fresh).exists();
             assertThat(fs.exists(kept.sopInstanceUid())).isTrue();
+            assertThat(fs.exists(probe(h).sopInstanceUid())).isFalse();
+            assertThat(fs.verifyIntegrity().orphaned()).containsExactly("hot:"
+                    + FileLayout.HIERARCHICAL.relativePath(probe(h)));
+            assertThat(fs.rebuildIndex().added()).isEqualTo(1);
             assertThat(fs.exists(probe(h).sopInstanceUid())).isTrue();
-            assertThat(fs.exists(removing.sopInstanceUid())).isFalse();
-            assertThat(root.resolve(FileLayout.HIERARCHICAL.relativePath(removing))).doesNotExist();
             assertThat(fs.verifyIntegrity().isClean()).isTrue();
-        }
-        try (FileStorage fs = open()) {
-            assertThat(fs.list()).hasSize(2);
         }
     }
 
     @Test
-    void interruptedReplaceIsSettledFromTheFileOnDisk() throws Exception {
-        DicomDataset h = SyntheticInstances.header();
-        StoredInstance old;
+    void openingCostsNoWorkPerInstance() {
         try (FileStorage fs = open()) {
-            old = fs.store(new ByteArrayInputStream(SyntheticInstances.bytes(h, 128, 1)));
+            for (int i = 0; i < 50; i++) {
+                storeOne(fs, i);
+            }
         }
-        // The crash came after the new bytes were renamed into place but before the row was rewritten.
-        Path file = root.resolve(FileLayout.HIERARCHICAL.relativePath(old));
-        SyntheticInstances.write(file, h, 256, 2);
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + root.resolve(FileTree.INDEX_FILE));
-             Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE instance SET state = 1 WHERE sop_uid = '" + old.sopInstanceUid() + "'");
+        // Opening reads nothing of the root: a storage that is never used never even opens its catalog.
+        try (FileStorage fs = open()) {
+            assertThat(fs.blobStore()).isInstanceOf(FileBlobStore.class);
         }
         try (FileStorage fs = open()) {
-            StoredInstance now = fs.describe(old.sopInstanceUid()).orElseThrow();
-            assertThat(now.sha256()).isNotEqualTo(old.sha256());
-            assertThat(now.sizeBytes()).isEqualTo(Files.size(file));
-            assertThat(fs.verifyIntegrity().isClean()).isTrue();
+            assertThat(fs.statistics().totalInstances()).isEqualTo(50);
         }
+    }
+
+    @Test
+    void filesAndFoldersAreOwnerOnlyByDefaultAndConfigurable() throws Exception {
+        StoredInstance s;
+        try (FileStorage fs = open()) {
+            s = storeOne(fs, 5);
+        }
+        Path file = root.resolve(FileLayout.HIERARCHICAL.relativePath(s));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                file.getParent()))).isEqualTo("rwx------");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                root.resolve(FileTree.CATALOG_FILE)))).isEqualTo("rw-------");
+        Path other = root.resolve("group-readable");
+        try (FileStorage fs = new FileStorage(FileStorageConfig.of(other).withModes("640", "750"))) {
+            s = storeOne(fs, 6);
+        }
+        Path f2 = other.resolve(FileLayout.HIERARCHICAL.relativePath(s));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f2)))
+                .isEqualTo("rw-r-----");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                f2.getParent()))).isEqualTo("rwxr-x---");
+        assertReason(() -> FileStorageConfig.of(root).withModes("666x", "700"), Reason.INVALID_INPUT);
+        assertReason(() -> FileStorageConfig.of(root).withModes("600", "600"), Reason.INVALID_INPUT);
     }
 
     /** A StoredInstance with the header's UIDs, only to compute where the layout puts it. */
@@ -182,8 +199,8 @@ class FileStorageTest {
             Path misplaced = root.resolve("1.2.3/4.5.6/" + s.sopInstanceUid() + ".dcm");
             Files.createDirectories(misplaced.getParent());
             Files.copy(root.resolve(FileLayout.HIERARCHICAL.relativePath(s)), misplaced);
-            assertThat(fs.verifyIntegrity().orphaned()).containsExactlyInAnyOrder("notes.txt",
-                    "1.2.3/4.5.6/" + s.sopInstanceUid() + ".dcm");
+            assertThat(fs.verifyIntegrity().orphaned()).containsExactlyInAnyOrder("hot:notes.txt",
+                    "hot:1.2.3/4.5.6/" + s.sopInstanceUid() + ".dcm");
         }
         // Reopening does not adopt the misplaced copy either.
         try (FileStorage fs = open()) {
@@ -207,12 +224,14 @@ class FileStorageTest {
     }
 
     @Test
-    void oneFileStoragePerRoot() {
-        try (FileStorage first = open()) {
-            assertReason(this::open, Reason.UNAVAILABLE);
-            assertThat(first.list()).isEmpty();
+    void severalFileStoragesShareOneRoot() {
+        try (FileStorage first = open(); FileStorage second = open()) {
+            StoredInstance s = storeOne(first, 7);
+            assertThat(second.exists(s.sopInstanceUid())).as("no stale answer: the catalog is the only index").isTrue();
+            assertThat(second.describe(s.sopInstanceUid())).contains(s);
+            second.remove(s.sopInstanceUid());
+            assertThat(first.exists(s.sopInstanceUid())).isFalse();
         }
-        open().close();
     }
 
     @Test
@@ -226,7 +245,12 @@ class FileStorageTest {
     @Test
     void providerBuildsFileStorageFromSettings() {
         StorageBackendProvider p = StorageBackendProvider.forType("file");
-        assertThat(p.settingKeys()).containsExactlyInAnyOrder("root", "layout", "duplicate-policy", "fsync");
+        assertThat(p.settingKeys()).containsExactlyInAnyOrder("root", "root-path", "layout", "duplicate-policy",
+                "fsync", "file-mode", "dir-mode");
+        try (StorageBackend b = p.create(Map.of("root-path", root.resolve("spec").toString()))) {
+            assertThat(((FileStorage) b).config().root()).isEqualTo(root.resolve("spec"));
+        }
+        assertReason(() -> p.create(Map.of("root", "a", "root-path", "b")), Reason.INVALID_INPUT);
         try (StorageBackend b = p.create(Map.of("root", root.toString(), "layout", "flat",
                 "duplicate-policy", "reject", "fsync", "off"))) {
             FileStorageConfig c = ((FileStorage) b).config();

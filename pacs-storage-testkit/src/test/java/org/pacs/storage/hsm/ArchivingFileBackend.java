@@ -3,76 +3,92 @@ package org.pacs.storage.hsm;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.pacs.storage.ArchivalBackend;
-import org.pacs.storage.ForwardingStorageBackend;
+import java.util.stream.Stream;
+import org.pacs.storage.ArchivalBackend.RestorePriority;
 import org.pacs.storage.RestoreStatus;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
-import org.pacs.storage.dicom.DicomDataset;
-import org.pacs.storage.file.FileStorage;
+import org.pacs.storage.StoredInstance;
+import org.pacs.storage.blob.BlobInfo;
+import org.pacs.storage.blob.LocalBlob;
+import org.pacs.storage.blob.SupportsArchiveClasses;
+import org.pacs.storage.file.FileBlobStore;
 import org.pacs.storage.file.FileStorageConfig;
 
 /**
- * A real FileStorage with archive-class behaviour layered on, for the HSM archive tests only: no local
+ * A real file blob store with archive-class behaviour layered on, for the HSM archive tests only: no local
  * emulator refuses reads of archived objects and later completes a restore (S3Mock and Azurite keep the class
- * but serve the bytes), so this wrapper says ARCHIVED for objects in "ARCHIVE" until the test completes a
- * restore it was asked for. Bytes, index and classes in place are otherwise real.
+ * but serve the bytes), so this wrapper says ARCHIVED for blobs in "ARCHIVE" until the test completes a restore
+ * it was asked for. Bytes and classes in place are otherwise real.
  */
-final class ArchivingFileBackend extends ForwardingStorageBackend implements ArchivalBackend {
+final class ArchivingFileBackend implements SupportsArchiveClasses {
 
     static final String ARCHIVE = "ARCHIVE";
 
-    private final Map<SopInstanceUid, String> classes = new ConcurrentHashMap<>();
-    private final Map<SopInstanceUid, RestoreStatus.State> restores = new ConcurrentHashMap<>();
+    private final FileBlobStore files;
+    private final Map<String, String> classes = new ConcurrentHashMap<>();
+    private final Map<String, RestoreStatus.State> restores = new ConcurrentHashMap<>();
     final AtomicInteger restoreRequests = new AtomicInteger();
 
     ArchivingFileBackend(Path root) {
-        super(new FileStorage(FileStorageConfig.of(root)));
+        this.files = new FileBlobStore(FileStorageConfig.of(root));
     }
 
     /** The provider finished the restore (what hours of waiting would do). */
     void completeRestore(SopInstanceUid uid) {
-        restores.replace(uid, RestoreStatus.State.IN_PROGRESS, RestoreStatus.State.RESTORED);
+        restores.replaceAll((k, v) -> k.endsWith("/" + uid.value() + ".dcm") && v == RestoreStatus.State.IN_PROGRESS
+                ? RestoreStatus.State.RESTORED : v);
     }
 
-    private void checkReadable(SopInstanceUid uid) {
-        if (ARCHIVE.equals(classes.get(uid)) && restores.get(uid) != RestoreStatus.State.RESTORED) {
-            throw new StorageException(StorageException.Reason.ARCHIVED, uid + " is archived");
+    /** True when some blob of this store holds {@code uid}. */
+    boolean holds(SopInstanceUid uid) {
+        try (Stream<BlobInfo> s = files.list()) {
+            return s.anyMatch(b -> b.key().endsWith("/" + uid.value() + ".dcm"));
+        }
+    }
+
+    private void checkReadable(String key) {
+        if (ARCHIVE.equals(classes.get(key)) && restores.get(key) != RestoreStatus.State.RESTORED) {
+            throw new StorageException(StorageException.Reason.ARCHIVED, key + " is archived");
+        }
+    }
+
+    private void requirePresent(String key) {
+        if (files.head(key).isEmpty()) {
+            throw new StorageException(StorageException.Reason.NOT_FOUND, key + " is not stored");
         }
     }
 
     @Override
-    public RestoreStatus requestRestore(SopInstanceUid uid, int days, RestorePriority priority) {
+    public RestoreStatus requestRestore(String key, int days, RestorePriority priority) {
         restoreRequests.incrementAndGet();
-        restores.putIfAbsent(uid, RestoreStatus.State.IN_PROGRESS);
-        return restoreStatus(uid);
+        restores.putIfAbsent(key, RestoreStatus.State.IN_PROGRESS);
+        return restoreStatus(key);
     }
 
     @Override
-    public RestoreStatus restoreStatus(SopInstanceUid uid) {
-        if (!ARCHIVE.equals(classes.get(uid))) {
+    public RestoreStatus restoreStatus(String key) {
+        if (!ARCHIVE.equals(classes.get(key))) {
             return RestoreStatus.of(RestoreStatus.State.NOT_ARCHIVED, "");
         }
-        return RestoreStatus.of(restores.getOrDefault(uid, RestoreStatus.State.ARCHIVED),
-                "test archive");
+        return RestoreStatus.of(restores.getOrDefault(key, RestoreStatus.State.ARCHIVED), "test archive");
     }
 
     @Override
-    public String storageClass(SopInstanceUid uid) {
-        describe(uid).orElseThrow(() -> StorageException.notFound(uid));
-        return classes.getOrDefault(uid, "STANDARD");
+    public String storageClass(String key) {
+        requirePresent(key);
+        return classes.getOrDefault(key, "STANDARD");
     }
 
     @Override
-    public void changeStorageClass(SopInstanceUid uid, String storageClass) {
-        describe(uid).orElseThrow(() -> StorageException.notFound(uid));
-        if (ARCHIVE.equals(classes.get(uid)) && restores.get(uid) != RestoreStatus.State.RESTORED) {
-            throw new StorageException(StorageException.Reason.ARCHIVED, uid + " must be restored first");
-        }
-        classes.put(uid, storageClass);
-        restores.remove(uid);
+    public void changeStorageClass(String key, String storageClass) {
+        requirePresent(key);
+        checkReadable(key);
+        classes.put(key, storageClass);
+        restores.remove(key);
     }
 
     @Override
@@ -81,21 +97,58 @@ final class ArchivingFileBackend extends ForwardingStorageBackend implements Arc
     }
 
     @Override
-    public DicomDataset retrieve(SopInstanceUid uid) {
-        checkReadable(uid);
-        return super.retrieve(uid);
+    public String keyFor(StoredInstance instance) {
+        return files.keyFor(instance);
     }
 
     @Override
-    public InputStream open(SopInstanceUid uid) {
-        checkReadable(uid);
-        return super.open(uid);
+    public Path spoolDir() {
+        return files.spoolDir();
     }
 
     @Override
-    public void remove(SopInstanceUid uid) {
-        super.remove(uid);
-        classes.remove(uid);
-        restores.remove(uid);
+    public BlobInfo put(String key, LocalBlob blob) {
+        return files.put(key, blob);
+    }
+
+    @Override
+    public InputStream open(String key) {
+        checkReadable(key);
+        return files.open(key);
+    }
+
+    @Override
+    public InputStream open(String key, long offset, long length) {
+        checkReadable(key);
+        return files.open(key, offset, length);
+    }
+
+    @Override
+    public Optional<BlobInfo> head(String key) {
+        return files.head(key).map(b -> new BlobInfo(b.key(), b.size(), b.lastModified(),
+                classes.getOrDefault(key, "STANDARD"), b.metadata()));
+    }
+
+    @Override
+    public void delete(String key) {
+        files.delete(key);
+        classes.remove(key);
+        restores.remove(key);
+    }
+
+    @Override
+    public Stream<BlobInfo> list() {
+        return files.list().map(b -> new BlobInfo(b.key(), b.size(), b.lastModified(),
+                classes.getOrDefault(b.key(), "STANDARD"), b.metadata()));
+    }
+
+    @Override
+    public String describe() {
+        return "archiving-" + files.describe();
+    }
+
+    @Override
+    public void close() {
+        files.close();
     }
 }

@@ -18,7 +18,7 @@ import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
 import org.pacs.storage.catalog.JdbcInstanceCatalog;
-import org.pacs.storage.index.AbstractIndexedBackend;
+import org.pacs.storage.blob.Digests;
 import org.pacs.storage.testkit.SyntheticInstances;
 
 /**
@@ -43,9 +43,8 @@ class HsmArchiveTest {
 
     private void open() {
         archive = new ArchivingFileBackend(dir.resolve("archive"));
-        Map<StorageTier, StorageBackend> tiers = new EnumMap<>(StorageTier.class);
-        tiers.put(StorageTier.HOT, HsmFixture.tier(dir, StorageTier.HOT,
-                org.pacs.storage.DuplicatePolicy.IGNORE_IDENTICAL_REJECT_DIFFERENT));
+        Map<StorageTier, org.pacs.storage.blob.BlobStore> tiers = new EnumMap<>(StorageTier.class);
+        tiers.put(StorageTier.HOT, HsmFixture.tier(dir, StorageTier.HOT));
         tiers.put(StorageTier.WARM, archive);
         tiers.put(StorageTier.COLD, archive);
         HsmStorageConfig cfg = HsmFixture.config(new TestClock(Instant.parse("2026-01-01T00:00:00Z")))
@@ -61,11 +60,11 @@ class HsmArchiveTest {
                 SyntheticInstances.bytes(SyntheticInstances.header(), 2048, 1)));
         SopInstanceUid uid = s.sopInstanceUid();
         hsm.migrate(uid, StorageTier.WARM);
-        assertThat(archive.storageClass(uid)).isEqualTo("STANDARD");
+        assertThat(archive.storageClass(archive.keyFor(hsm.describe(uid).orElseThrow()))).isEqualTo("STANDARD");
         hsm.migrate(uid, StorageTier.COLD);
         assertThat(hsm.getTier(uid)).contains(StorageTier.COLD);
-        assertThat(archive.storageClass(uid)).as("changed in place").isEqualTo(ArchivingFileBackend.ARCHIVE);
-        assertThat(archive.exists(uid)).as("the one copy was not deleted as a 'source'").isTrue();
+        assertThat(archive.storageClass(archive.keyFor(hsm.describe(uid).orElseThrow()))).as("changed in place").isEqualTo(ArchivingFileBackend.ARCHIVE);
+        assertThat(archive.holds(uid)).as("the one copy was not deleted as a 'source'").isTrue();
 
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> hsm.open(uid)).isInstanceOfSatisfying(StorageException.class, e -> {
@@ -76,12 +75,12 @@ class HsmArchiveTest {
         assertThat(archive.restoreRequests).as("one restore, not one per read").hasValue(1);
         archive.completeRestore(uid);
         try (InputStream in = hsm.open(uid)) {
-            assertThat(AbstractIndexedBackend.sha256(in)).isEqualTo(s.sha256());
+            assertThat(Digests.sha256(in)).isEqualTo(s.sha256());
         }
         // recall to hot copies the (restored) bytes out of the archive
         hsm.migrate(uid, StorageTier.HOT);
         assertThat(hsm.getTier(uid)).contains(StorageTier.HOT);
-        assertThat(archive.exists(uid)).isFalse();
+        assertThat(archive.holds(uid)).isFalse();
         assertThat(hsm.verifyIntegrity().isClean()).isTrue();
     }
 
@@ -97,7 +96,7 @@ class HsmArchiveTest {
                 e -> assertThat(e.reason()).isEqualTo(StorageException.Reason.ARCHIVED));
         assertThat(archive.restoreRequests).hasValue(1);
         assertThat(hsm.getTier(uid)).contains(StorageTier.COLD);
-        assertThat(hsm.tierBackend(StorageTier.HOT).exists(uid)).isFalse();
+        assertThat(TierView.of(hsm, StorageTier.HOT).exists(uid)).isFalse();
         archive.completeRestore(uid);
         assertThat(hsm.migrate(uid, StorageTier.HOT)).isTrue();
     }
@@ -105,7 +104,7 @@ class HsmArchiveTest {
     @Test
     void twoTiersOnOneBackendWithoutClassesAreRefused() {
         archive = new ArchivingFileBackend(dir.resolve("archive"));
-        Map<StorageTier, StorageBackend> tiers = new EnumMap<>(StorageTier.class);
+        Map<StorageTier, org.pacs.storage.blob.BlobStore> tiers = new EnumMap<>(StorageTier.class);
         tiers.put(StorageTier.HOT, archive);
         tiers.put(StorageTier.COLD, archive);
         assertThatThrownBy(() -> new HsmStorage(tiers, JdbcInstanceCatalog.sqlite(dir.resolve("c.db")),

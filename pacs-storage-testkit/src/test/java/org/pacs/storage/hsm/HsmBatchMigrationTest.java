@@ -19,7 +19,7 @@ import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException.Reason;
 import org.pacs.storage.StoredInstance;
 import org.pacs.storage.file.FileLayout;
-import org.pacs.storage.index.AbstractIndexedBackend;
+import org.pacs.storage.blob.Digests;
 import org.pacs.storage.testkit.SyntheticInstances;
 
 /** HsmStorage.migrate(Collection, tier): the batch path keeps every guarantee of the single move. */
@@ -38,10 +38,10 @@ class HsmBatchMigrationTest extends FileHsmTestBase {
     private void assertOnlyIn(StorageTier tier, StoredInstance s) throws Exception {
         assertThat(hsm.getTier(s.sopInstanceUid())).contains(tier);
         try (InputStream in = hsm.open(s.sopInstanceUid())) {
-            assertThat(AbstractIndexedBackend.sha256(in)).isEqualTo(s.sha256());
+            assertThat(Digests.sha256(in)).isEqualTo(s.sha256());
         }
         for (StorageTier t : StorageTier.values()) {
-            assertThat(hsm.tierBackend(t).exists(s.sopInstanceUid())).as(s.sopInstanceUid() + " in " + t)
+            assertThat(TierView.of(hsm, t).exists(s.sopInstanceUid())).as(s.sopInstanceUid() + " in " + t)
                     .isEqualTo(t == tier);
         }
     }
@@ -95,7 +95,7 @@ class HsmBatchMigrationTest extends FileHsmTestBase {
         assertThat(r.failed().get(damaged.sopInstanceUid()).reason()).isEqualTo(Reason.CORRUPT);
         assertThat(r.moved()).hasSize(9);
         assertThat(hsm.getTier(damaged.sopInstanceUid())).contains(StorageTier.HOT);
-        assertThat(hsm.tierBackend(StorageTier.COLD).exists(damaged.sopInstanceUid())).as("copy rolled back").isFalse();
+        assertThat(TierView.of(hsm, StorageTier.COLD).exists(damaged.sopInstanceUid())).as("copy rolled back").isFalse();
         assertThat(hsm.getHsmStatistics().migrationsFailed()).isEqualTo(1);
         for (StoredInstance s : stored.values()) {
             if (!s.equals(damaged)) {
@@ -115,7 +115,7 @@ class HsmBatchMigrationTest extends FileHsmTestBase {
         assertThat(r.moved()).isEmpty();
         assertThat(r.failed()).containsOnlyKeys(stored.keySet());
         assertThat(r.failed().values()).allSatisfy(e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE));
-        assertThat(hsm.tierBackend(StorageTier.WARM).list()).as("nothing copied").isEmpty();
+        assertThat(TierView.of(hsm, StorageTier.WARM).list()).as("nothing copied").isEmpty();
     }
 
     @Test

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StoredInstance;
 import org.pacs.storage.catalog.CatalogEntry;
-import org.pacs.storage.index.AbstractIndexedBackend;
+import org.pacs.storage.blob.Digests;
 import org.pacs.storage.testkit.SyntheticInstances;
 
 /**
@@ -68,7 +68,7 @@ class HsmConcurrencyTest {
                                     case 0 -> hsm.migrate(uid, tiers[(thread + round + i) % tiers.length]);
                                     case 1 -> {
                                         try (InputStream in = hsm.open(uid)) {
-                                            String sha = AbstractIndexedBackend.sha256(in);
+                                            String sha = Digests.sha256(in);
                                             if (!sha.equals(stored.get(idx).sha256())) {
                                                 unexpected.add(new AssertionError("wrong bytes for " + uid));
                                             }
@@ -107,12 +107,12 @@ class HsmConcurrencyTest {
             assertThat(hsm.statistics().totalInstances()).isEqualTo(INSTANCES);
             for (StorageTier t : tiers) {
                 Set<SopInstanceUid> held = new HashSet<>();
-                hsm.tierBackend(t).list().forEach(s -> held.add(s.sopInstanceUid()));
+                TierView.of(hsm, t).list().forEach(s -> held.add(s.sopInstanceUid()));
                 assertThat(held).as("copies in " + t).isEqualTo(expected.get(t));
             }
             for (StoredInstance s : stored) {
                 try (InputStream in = hsm.open(s.sopInstanceUid())) {
-                    assertThat(AbstractIndexedBackend.sha256(in)).isEqualTo(s.sha256());
+                    assertThat(Digests.sha256(in)).isEqualTo(s.sha256());
                 }
             }
             assertThat(hsm.verifyIntegrity().isClean()).isTrue();

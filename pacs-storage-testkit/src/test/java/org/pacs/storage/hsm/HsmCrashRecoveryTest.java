@@ -31,7 +31,7 @@ import org.pacs.storage.catalog.JdbcInstanceCatalog;
 import org.pacs.storage.catalog.MigrationState;
 import org.pacs.storage.file.FileStorage;
 import org.pacs.storage.file.FileStorageConfig;
-import org.pacs.storage.index.AbstractIndexedBackend;
+import org.pacs.storage.blob.Digests;
 import org.pacs.storage.testkit.ForkedJvm;
 import org.pacs.storage.testkit.SyntheticInstances;
 
@@ -57,13 +57,19 @@ class HsmCrashRecoveryTest {
 
     /** With fsync on, FileStorage batches defer their syncs to the commit: the batch mode tests that path. */
     static HsmStorage open(Path dir, boolean fsync) {
-        Map<StorageTier, StorageBackend> tiers = new EnumMap<>(StorageTier.class);
+        Map<StorageTier, org.pacs.storage.blob.BlobStore> tiers = new EnumMap<>(StorageTier.class);
         for (StorageTier t : StorageTier.values()) {
-            tiers.put(t, new FileStorage(FileStorageConfig.of(dir.resolve(t.name().toLowerCase())).withFsync(fsync)
-                    .withDuplicatePolicy(DuplicatePolicy.IGNORE_IDENTICAL_REJECT_DIFFERENT)));
+            tiers.put(t, new org.pacs.storage.file.FileBlobStore(FileStorageConfig.of(
+                    dir.resolve(t.name().toLowerCase())).withFsync(fsync)));
         }
         return new HsmStorage(tiers, JdbcInstanceCatalog.sqlite(dir.resolve("catalog.db")),
-                HsmStorageConfig.defaults().withNodeId("crash-node"));
+                HsmStorageConfig.defaults().withNodeId("crash-node").withFaultHook(crashHookFromProperties()));
+    }
+
+    /** In the forked JVM, -Dpacs.hsm.crashAt=STEP (and crashAfter=N) halt it there, like kill -9. */
+    static FaultHook crashHookFromProperties() {
+        String step = System.getProperty("pacs.hsm.crashAt");
+        return step == null ? FaultHook.NONE : FaultHook.haltAt(step, Integer.getInteger("pacs.hsm.crashAfter", 1));
     }
 
     @BeforeEach
@@ -143,7 +149,7 @@ class HsmCrashRecoveryTest {
             }
             for (Map.Entry<SopInstanceUid, String> want : sha.entrySet()) {
                 try (InputStream in = hsm.open(want.getKey())) {
-                    assertThat(AbstractIndexedBackend.sha256(in)).as(when + ": bytes of " + want.getKey())
+                    assertThat(Digests.sha256(in)).as(when + ": bytes of " + want.getKey())
                             .isEqualTo(want.getValue());
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -151,7 +157,7 @@ class HsmCrashRecoveryTest {
             }
             for (StorageTier t : StorageTier.values()) {
                 Set<SopInstanceUid> held = new HashSet<>();
-                hsm.tierBackend(t).list().forEach(s -> held.add(s.sopInstanceUid()));
+                TierView.of(hsm, t).list().forEach(s -> held.add(s.sopInstanceUid()));
                 assertThat(held).as(when + ": copies in " + t + " are exactly the catalogued ones")
                         .isEqualTo(expected.get(t));
             }

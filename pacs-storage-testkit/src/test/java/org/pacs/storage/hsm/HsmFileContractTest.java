@@ -27,7 +27,7 @@ class HsmFileContractTest extends AbstractFileBackedStorageTest {
     protected Path storedFile(StorageBackend b, StoredInstance i) {
         HsmStorage hsm = (HsmStorage) b;
         StorageTier tier = hsm.getTier(i.sopInstanceUid()).orElseThrow();
-        FileStorageConfig c = ((FileStorage) hsm.tierBackend(tier)).config();
+        FileStorageConfig c = ((org.pacs.storage.file.FileBlobStore) hsm.tierStore(tier)).config();
         return c.root().resolve(c.layout().relativePath(i));
     }
 

@@ -15,15 +15,14 @@ final class HsmFixture {
     private HsmFixture() {
     }
 
-    static FileStorage tier(Path dir, StorageTier tier, DuplicatePolicy policy) {
-        return new FileStorage(FileStorageConfig.of(dir.resolve(tier.name().toLowerCase()))
-                .withDuplicatePolicy(policy));
+    static org.pacs.storage.file.FileBlobStore tier(Path dir, StorageTier tier) {
+        return new org.pacs.storage.file.FileBlobStore(FileStorageConfig.of(dir.resolve(tier.name().toLowerCase())));
     }
 
     static HsmStorage open(Path dir, HsmStorageConfig config) {
-        Map<StorageTier, StorageBackend> tiers = new EnumMap<>(StorageTier.class);
+        Map<StorageTier, org.pacs.storage.blob.BlobStore> tiers = new EnumMap<>(StorageTier.class);
         for (StorageTier t : StorageTier.values()) {
-            tiers.put(t, tier(dir, t, config.duplicatePolicy()));
+            tiers.put(t, tier(dir, t));
         }
         return new HsmStorage(tiers, JdbcInstanceCatalog.sqlite(dir.resolve("catalog.db")), config);
     }

@@ -19,7 +19,7 @@ import org.pacs.storage.catalog.CatalogEntry;
 import org.pacs.storage.catalog.MigrationState;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.Tag;
-import org.pacs.storage.index.AbstractIndexedBackend;
+import org.pacs.storage.blob.Digests;
 import org.pacs.storage.testkit.SyntheticInstances;
 
 /** HSM behaviour over FileStorage tiers and a SQLite catalog, with a hand-driven clock. */
@@ -32,7 +32,7 @@ class HsmStorageTest extends FileHsmTestBase {
 
     private static String sha(InputStream in) throws Exception {
         try (in) {
-            return AbstractIndexedBackend.sha256(in);
+            return Digests.sha256(in);
         }
     }
 
@@ -47,7 +47,7 @@ class HsmStorageTest extends FileHsmTestBase {
             assertThat(hsm.getTier(uid)).contains(target);
             assertThat(sha(hsm.open(uid))).isEqualTo(s.sha256());
             for (StorageTier t : StorageTier.values()) {
-                assertThat(hsm.tierBackend(t).exists(uid)).as("copy in " + t).isEqualTo(t == target);
+                assertThat(TierView.of(hsm, t).exists(uid)).as("copy in " + t).isEqualTo(t == target);
             }
         }
         assertThat(hsm.migrate(uid, StorageTier.COLD)).as("already there").isFalse();
@@ -76,8 +76,10 @@ class HsmStorageTest extends FileHsmTestBase {
                 .as("two UIDs pending, below the threshold of 3: nothing written yet").isEmpty();
         StoredInstance c = store(64, 3);
         hsm.retrieve(c.sopInstanceUid());
-        assertThat(hsm.getTierMetadata(a.sopInstanceUid()).orElseThrow().lastAccess())
-                .contains(clock.instant());
+        // the third UID fills the batch; it is written on the flush thread, never by the reader
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(hsm.getTierMetadata(a.sopInstanceUid()).orElseThrow().lastAccess())
+                        .contains(clock.instant()));
         assertThat(hsm.getTierMetadata(c.sopInstanceUid()).orElseThrow().lastAccess()).contains(clock.instant());
     }
 
@@ -155,8 +157,13 @@ class HsmStorageTest extends FileHsmTestBase {
         open(HsmFixture.config(clock));
         DicomDataset h = SyntheticInstances.header();
         StoredInstance s = hsm.store(new ByteArrayInputStream(SyntheticInstances.bytes(h, 256, 1)));
-        // a different object under the same UID already sits in warm: the warm backend refuses the copy
-        hsm.tierBackend(StorageTier.WARM).store(new ByteArrayInputStream(SyntheticInstances.bytes(h, 256, 2)));
+        // a plain file where warm needs the study's folder: the warm store cannot write the copy
+        java.nio.file.Path warmRoot = ((org.pacs.storage.file.FileBlobStore) hsm.tierStore(StorageTier.WARM)).root();
+        try {
+            java.nio.file.Files.writeString(warmRoot.resolve(s.studyInstanceUid()), "in the way");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         assertThatThrownBy(() -> hsm.migrate(s.sopInstanceUid(), StorageTier.WARM))
                 .isInstanceOf(StorageException.class);
         assertThat(hsm.getTier(s.sopInstanceUid())).contains(StorageTier.HOT);
@@ -164,8 +171,13 @@ class HsmStorageTest extends FileHsmTestBase {
         assertThat(e.migrationState()).isEqualTo(MigrationState.NONE);
         assertThat(e.claimOwner()).isNull();
         assertThat(hsm.getHsmStatistics().migrationsFailed()).isEqualTo(1);
-        assertThat(hsm.tierBackend(StorageTier.WARM).exists(s.sopInstanceUid()))
+        assertThat(TierView.of(hsm, StorageTier.WARM).exists(s.sopInstanceUid()))
                 .as("the rollback removed the refused target copy, which the catalog did not name").isFalse();
+        try {
+            java.nio.file.Files.delete(warmRoot.resolve(s.studyInstanceUid()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         assertThat(hsm.migrate(s.sopInstanceUid(), StorageTier.WARM)).isTrue();
     }
 
@@ -195,13 +207,13 @@ class HsmStorageTest extends FileHsmTestBase {
         // what a node that died mid-copy leaves: state COPYING and a copy in the target
         hsm.catalog().beginMigration(uid, "dead-node", StorageTier.HOT, StorageTier.COLD, MigrationState.COPYING,
                 now, lease);
-        try (InputStream in = hsm.tierBackend(StorageTier.HOT).open(uid)) {
-            hsm.tierBackend(StorageTier.COLD).store(in);
+        try (InputStream in = TierView.of(hsm, StorageTier.HOT).open(uid)) {
+            TierView.of(hsm, StorageTier.COLD).store(in);
         }
         assertThat(hsm.recoverExpired()).as("lease still live").isZero();
         clock.advance(Duration.ofMinutes(16));
         assertThat(hsm.recoverExpired()).isEqualTo(1);
-        assertThat(hsm.tierBackend(StorageTier.COLD).exists(uid)).isFalse();
+        assertThat(TierView.of(hsm, StorageTier.COLD).exists(uid)).isFalse();
         assertThat(hsm.getTier(uid)).contains(StorageTier.HOT);
         assertThat(sha(hsm.open(uid))).isEqualTo(s.sha256());
         assertThat(hsm.catalog().get(uid).orElseThrow().migrationState()).isEqualTo(MigrationState.NONE);
@@ -220,7 +232,7 @@ class HsmStorageTest extends FileHsmTestBase {
                 .isInstanceOfSatisfying(StorageException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.ALREADY_EXISTS));
         assertThat(hsm.getTier(s.sopInstanceUid())).contains(StorageTier.COLD);
-        assertThat(hsm.tierBackend(StorageTier.HOT).exists(s.sopInstanceUid())).as("no stray hot copy").isFalse();
+        assertThat(TierView.of(hsm, StorageTier.HOT).exists(s.sopInstanceUid())).as("no stray hot copy").isFalse();
         assertThat(hsm.verifyIntegrity().isClean()).isTrue();
         hsm.close();
 
@@ -228,7 +240,7 @@ class HsmStorageTest extends FileHsmTestBase {
         StoredInstance r = hsm.store(new ByteArrayInputStream(b));
         assertThat(hsm.getTier(s.sopInstanceUid())).contains(StorageTier.HOT);
         assertThat(sha(hsm.open(s.sopInstanceUid()))).isEqualTo(r.sha256()).isNotEqualTo(s.sha256());
-        assertThat(hsm.tierBackend(StorageTier.COLD).exists(s.sopInstanceUid())).isFalse();
+        assertThat(TierView.of(hsm, StorageTier.COLD).exists(s.sopInstanceUid())).isFalse();
     }
 
     @Test

@@ -52,10 +52,19 @@ public final class TierConfig {
      * the key the provider's message names; a server that cannot be reached stays an operation failure (exit 1).
      */
     public StorageBackend create() {
+        return built(provider::create);
+    }
+
+    /** Builds the tier's blob store (for the archive, whose catalog is shared), with the same error handling. */
+    public org.pacs.storage.blob.BlobStore createBlobStore() {
+        return built(provider::createBlobStore);
+    }
+
+    private <T> T built(java.util.function.Function<Map<String, String>, T> factory) {
         Map<String, String> plain = new LinkedHashMap<>();
         settings.forEach((k, v) -> plain.put(k, v.value()));
         try {
-            return provider.create(plain);
+            return factory.apply(plain);
         } catch (StorageException e) {
             if (e.reason() == StorageException.Reason.INVALID_INPUT) {
                 throw new UsageException(locate(e.getMessage()) + ": " + e.getMessage(), e);

@@ -1,0 +1,181 @@
+package org.pacs.storage.hsm;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageException;
+import org.pacs.storage.StoredInstance;
+import org.pacs.storage.blob.BlobInfo;
+import org.pacs.storage.blob.Digests;
+import org.pacs.storage.blob.SupportsArchiveClasses;
+import org.pacs.storage.catalog.CatalogAttributes;
+import org.pacs.storage.catalog.CatalogEntry;
+import org.pacs.storage.catalog.InstanceCatalog;
+import org.pacs.storage.catalog.MigrationState;
+import org.pacs.storage.dicom.DicomFile;
+import org.pacs.storage.dicom.DicomReader;
+import org.pacs.storage.index.InstanceMetadata;
+import org.pacs.storage.spool.InstanceHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rebuilds the catalog from what the tiers hold. Each store's listing is walked a page at a time; a blob the
+ * catalog lacks is described from the metadata stored with it (UIDs, SHA-256, size, transfer syntax, header
+ * length) and its query attributes from a ranged read of the header only, where the blob is readable. An
+ * archived blob (S3 GLACIER or DEEP_ARCHIVE, Azure Archive) cannot be read, so it is catalogued from its
+ * metadata alone, findable by its UIDs, and a read asks for its restore: it is never dropped. A blob without
+ * metadata (a file tier) is read once, header parsed and bytes hashed. Idle rows whose blob no tier holds are
+ * then dropped; rows mid-migration are left to recovery, which knows which copy is authoritative.
+ */
+public final class CatalogRebuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogRebuilder.class);
+    private static final int PAGE = 500;
+
+    /** What a rebuild found: blobs listed, rows that were there, rows added (archived among them), dropped. */
+    public record Result(long blobs, long alreadyCatalogued, long added, long archived, long skipped, long removed) {
+    }
+
+    private final InstanceCatalog catalog;
+    private final HsmTiers tiers;
+    private final HsmStorageConfig config;
+    private long blobs;
+    private long present;
+    private long added;
+    private long archived;
+    private long skipped;
+
+    CatalogRebuilder(InstanceCatalog catalog, HsmTiers tiers, HsmStorageConfig config) {
+        this.catalog = catalog;
+        this.tiers = tiers;
+        this.config = config;
+    }
+
+    Result rebuild() {
+        for (var store : tiers.distinct()) {
+            List<StorageTier> sharing = tiers.tiers().stream().filter(t -> tiers.blobs(t) == store).toList();
+            try (Stream<BlobInfo> listing = store.list()) {
+                Iterator<BlobInfo> it = listing.iterator();
+                List<BlobInfo> page = new ArrayList<>(PAGE);
+                while (it.hasNext()) {
+                    page.add(it.next());
+                    if (page.size() == PAGE || !it.hasNext()) {
+                        addMissing(sharing, page);
+                        page.clear();
+                    }
+                }
+            }
+        }
+        long removed = 0;
+        for (CatalogEntry e : catalog.list()) {
+            if (e.migrationState() == MigrationState.NONE && !tiers.tier(e.tier()).holds(e.instance())
+                    && catalog.delete(e.instance().sopInstanceUid())) {
+                removed++;
+            }
+        }
+        Result r = new Result(blobs, present, added, archived, skipped, removed);
+        LOG.info("Rebuilt the catalog: {}", r);
+        return r;
+    }
+
+    private void addMissing(List<StorageTier> sharing, List<BlobInfo> page) {
+        TierStore first = tiers.tier(sharing.get(0));
+        List<SopInstanceUid> uids = new ArrayList<>();
+        for (BlobInfo b : page) {
+            first.blobs().uidOf(b).ifPresent(uids::add);
+        }
+        Map<SopInstanceUid, CatalogEntry> rows = catalog.getAll(uids);
+        List<CatalogEntry> fresh = new ArrayList<>();
+        for (BlobInfo b : page) {
+            blobs++;
+            Optional<SopInstanceUid> uid = first.blobs().uidOf(b);
+            if (uid.isPresent() && rows.containsKey(uid.get())) {
+                present++;
+                continue;
+            }
+            StorageTier tier = tierOf(sharing, b);
+            describe(tiers.tier(tier), b).ifPresentOrElse(fresh::add, () -> skipped++);
+        }
+        if (!fresh.isEmpty()) {
+            added += catalog.insertBatch(fresh);
+        }
+    }
+
+    /** In a store two tiers share, the tier whose storage class the blob has. */
+    private StorageTier tierOf(List<StorageTier> sharing, BlobInfo b) {
+        for (StorageTier t : sharing) {
+            String cls = tiers.storageClass(t);
+            if (cls != null && cls.equalsIgnoreCase(b.storageClass())) {
+                return t;
+            }
+        }
+        return sharing.get(sharing.size() - 1);
+    }
+
+    private Optional<CatalogEntry> describe(TierStore tier, BlobInfo listed) {
+        try {
+            BlobInfo b = listed.metadata().isEmpty() ? tier.blobs().head(listed.key()).orElse(listed) : listed;
+            Optional<StoredInstance> fromMeta = InstanceMetadata.decode(b.metadata(), b.size(), b.lastModified());
+            boolean isArchived = tier.archive().map(a -> isArchiveClass(a, b)).orElse(false);
+            if (fromMeta.isPresent()) {
+                StoredInstance i = fromMeta.get();
+                Map<Integer, String> attrs = Map.of();
+                Optional<Long> headerLength = InstanceMetadata.headerLength(b.metadata());
+                if (isArchived) {
+                    archived++; // catalogued from metadata; its first read asks for a restore
+                } else if (headerLength.isPresent()) {
+                    try (InputStream in = tier.blobs().open(b.key(), 0, headerLength.get())) {
+                        attrs = CatalogAttributes.of(DicomReader.readHeader(in).dataset());
+                    }
+                }
+                return placed(tier, b, i, attrs);
+            }
+            if (isArchived) {
+                LOG.warn("{} is archived and carries none of our metadata; restore it, then rebuild again", b.key());
+                return Optional.empty();
+            }
+            return readWhole(tier, b);
+        } catch (StorageException | IOException e) {
+            LOG.warn("Skipped {} in the {} tier while rebuilding: {}", listed.key(), tier.tier(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isArchiveClass(SupportsArchiveClasses a, BlobInfo b) {
+        String cls = b.storageClass().isEmpty() ? a.storageClass(b.key()) : b.storageClass();
+        return a.isArchiveClass(cls);
+    }
+
+    /** A blob with no metadata: parse its header and hash all its bytes, in one read. */
+    private Optional<CatalogEntry> readWhole(TierStore tier, BlobInfo b) throws IOException {
+        MessageDigest md = Digests.newSha256();
+        try (InputStream raw = tier.blobs().open(b.key()); DigestInputStream in = new DigestInputStream(raw, md)) {
+            DicomFile header = DicomReader.readHeader(in);
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            String sha = HexFormat.of().formatHex(md.digest());
+            // age-based tier policies read storedAt, so a rebuilt row keeps the blob's age
+            StoredInstance i = InstanceHeaders.describe(header, b.size(), sha, b.lastModified());
+            return placed(tier, b, i, CatalogAttributes.of(header.dataset()));
+        }
+    }
+
+    /** Keeps a blob only where the layout would put it: one anywhere else is an orphan, not an instance. */
+    private Optional<CatalogEntry> placed(TierStore tier, BlobInfo b, StoredInstance i, Map<Integer, String> attrs) {
+        if (!tier.key(i).equals(b.key())) {
+            LOG.warn("{} holds instance {} whose place is {}; left as an orphan", b.key(), i.sopInstanceUid(),
+                    tier.key(i));
+            return Optional.empty();
+        }
+        return Optional.of(CatalogEntry.stored(i, attrs, tier.tier(), tiers.location(tier.tier())));
+    }
+}

@@ -1,0 +1,108 @@
+package org.pacs.storage.hsm;
+
+import java.io.InputStream;
+import java.util.Optional;
+import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.StorageException;
+import org.pacs.storage.StoredInstance;
+import org.pacs.storage.blob.BlobStore;
+import org.pacs.storage.blob.LocalBlob;
+import org.pacs.storage.blob.SupportsArchiveClasses;
+import org.pacs.storage.blob.SupportsBatchedDurability;
+import org.pacs.storage.blob.SupportsBatchedDurability.BlobBatch;
+import org.pacs.storage.index.InstanceMetadata;
+import org.pacs.storage.spool.InstanceSpooler;
+import org.pacs.storage.spool.SpooledInstance;
+
+/**
+ * One tier's blob store seen by instance: the key each instance has under the store's layout, spooling into the
+ * store's spool directory (so a file tier renames rather than copies), and the metadata every blob carries so the
+ * catalog can be rebuilt from a listing (UIDs, SHA-256, size, transfer syntax, header length).
+ */
+final class TierStore {
+
+    private final StorageTier tier;
+    private final BlobStore store;
+    private final InstanceSpooler spooler;
+
+    TierStore(StorageTier tier, BlobStore store, java.time.Clock clock) {
+        this.tier = tier;
+        this.store = store;
+        this.spooler = new InstanceSpooler(store.spoolDir(), clock);
+    }
+
+    StorageTier tier() {
+        return tier;
+    }
+
+    BlobStore blobs() {
+        return store;
+    }
+
+    InstanceSpooler spooler() {
+        return spooler;
+    }
+
+    String key(StoredInstance i) {
+        return store.keyFor(i);
+    }
+
+    /** Puts a spooled instance under its key (through {@code batch} when given), durable unless batched. */
+    void put(SpooledInstance s, BlobBatch batch) {
+        StoredInstance i = s.instance();
+        LocalBlob blob = new LocalBlob(s.path(), i.sizeBytes(), i.sha256(), InstanceMetadata.encode(i,
+                s.headerLength()), s.isTemporary());
+        if (batch != null) {
+            batch.put(key(i), blob);
+        } else {
+            store.put(key(i), blob);
+        }
+    }
+
+    /**
+     * Copies a stream from another tier into this one: spooled here (hashed and checked to be DICOM on the way),
+     * then put. Returns what was written, whose SHA-256 the caller compares with the catalog's.
+     */
+    StoredInstance copyIn(InputStream in, BlobBatch batch) {
+        try (SpooledInstance s = spooler.spool(in)) {
+            put(s, batch);
+            return s.instance();
+        }
+    }
+
+    InputStream open(StoredInstance i) {
+        return store.open(key(i));
+    }
+
+    /** Deletes the instance's blob; one that is gone already is fine. */
+    void delete(StoredInstance i, BlobBatch batch) {
+        if (batch != null) {
+            batch.delete(key(i));
+        } else {
+            store.delete(key(i));
+        }
+    }
+
+    /** The store's own confirmation that it holds these exact bytes (see {@link BlobStore#verify}). */
+    boolean verify(StoredInstance i) {
+        return store.verify(key(i), i.sha256(), i.sizeBytes());
+    }
+
+    boolean holds(StoredInstance i) {
+        return store.head(key(i)).isPresent();
+    }
+
+    BlobBatch batch() {
+        return SupportsBatchedDurability.batchOf(store);
+    }
+
+    Optional<SupportsArchiveClasses> archive() {
+        return store instanceof SupportsArchiveClasses a ? Optional.of(a) : Optional.empty();
+    }
+
+    SupportsArchiveClasses requireArchive(SopInstanceUid uid) {
+        return archive().orElseThrow(() -> new StorageException(StorageException.Reason.UNSUPPORTED, "The "
+                + tier.name().toLowerCase() + " tier (" + store.describe() + ") has no storage classes, so " + uid
+                + " cannot change class in place."));
+    }
+}
