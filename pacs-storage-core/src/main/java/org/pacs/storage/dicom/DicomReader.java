@@ -118,7 +118,7 @@ public final class DicomReader {
             boolean explicit = !TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.equals(ts) && !implicitAfterAll(data);
             DicomParser parser = new DicomParser(data, explicit, header);
             DicomDataset dataset = parser.readDataset();
-            return new DicomFile(meta, dataset, declared != null ? declared : ts, data.position());
+            return new DicomFile(meta, dataset, declared != null ? declared : ts, data.position(), !explicit);
         } finally {
             if (inflater != null) {
                 inflater.end();

@@ -56,6 +56,7 @@ class ImplicitUnderExplicitMetaTest {
         DicomFile f = DicomReader.read(SC_RGB_JPEG);
         assertThat(f.transferSyntaxUid()).as("as declared; the pixel data is JPEG")
                 .isEqualTo("1.2.840.10008.1.2.4.50");
+        assertThat(f.implicitVr()).as("how the bytes after the header are to be walked").isTrue();
         List<String> ours = new ArrayList<>();
         for (DicomElement e : f.dataset().elements()) {
             String text = e.isEncapsulated()
@@ -93,6 +94,7 @@ class ImplicitUnderExplicitMetaTest {
         for (DicomFile f : List.of(DicomReader.read(p), DicomReader.read(new ByteArrayInputStream(file)))) {
             DicomDataset ds = f.dataset();
             assertThat(f.transferSyntaxUid()).isEqualTo(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+            assertThat(f.implicitVr()).isTrue();
             assertThat(ds.getUid(Tag.SOPInstanceUID)).contains("1.2.3.4.5");
             assertThat(ds.getString(Tag.PatientName)).contains("Doe^Jane");
             assertThat(ds.get(Tag.Rows).orElseThrow().vr()).isEqualTo(VR.US);
@@ -113,8 +115,11 @@ class ImplicitUnderExplicitMetaTest {
         RawElements.explicitLe(b, Tag.SOPInstanceUID, "UI", RawElements.pad("1.2.3".getBytes(), '\0'));
         RawElements.explicitLe(b, Tag.Rows, "SS", RawElements.us(7)); // a VR the dictionary would not give
         byte[] file = RawElements.part10(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN, b.toByteArray());
-        DicomDataset ds = DicomReader.read(new ByteArrayInputStream(file)).dataset();
-        assertThat(ds.get(Tag.Rows).orElseThrow().vr()).isEqualTo(VR.SS);
+        DicomFile f = DicomReader.read(new ByteArrayInputStream(file));
+        assertThat(f.implicitVr()).isFalse();
+        assertThat(f.dataset().get(Tag.Rows).orElseThrow().vr()).isEqualTo(VR.SS);
+        byte[] implicit = RawElements.part10(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN, implicitDataSet());
+        assertThat(DicomReader.read(new ByteArrayInputStream(implicit)).implicitVr()).isTrue();
     }
 
     @Test
