@@ -2,7 +2,6 @@ package org.pacs.storage.dicom;
 
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -131,10 +130,5 @@ public final class DicomDictionary {
     static boolean dependsOnPixelRepresentation(int tag) {
         Entry e = entry(tag);
         return e != null && e.vr() == VR.US && e.vrs().contains(VR.SS);
-    }
-
-    /** Reserved for tests that check the table against its source. */
-    static Map<Integer, Entry> exactEntries() {
-        return Collections.unmodifiableMap(TABLE.byTag());
     }
 }

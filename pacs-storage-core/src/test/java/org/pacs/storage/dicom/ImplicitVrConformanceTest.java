@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,7 +83,7 @@ class ImplicitVrConformanceTest {
     }
 
     /** The data set's elements as dcmdump prints them, when its data set is Implicit VR LE. */
-    private static java.util.Optional<Map<String, String>> dataSetVrs(Path file) throws IOException,
+    private static Optional<Map<String, String>> dataSetVrs(Path file) throws IOException,
             InterruptedException {
         Process p = new ProcessBuilder("dcmdump", "-q", "+L", "-Un", file.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -93,7 +94,7 @@ class ImplicitVrConformanceTest {
         }
         int dataSet = text.indexOf("# Dicom-Data-Set\n");
         if (dataSet < 0 || !text.startsWith(IMPLICIT, text.indexOf('\n', dataSet) + 1)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Map<String, String> out = new LinkedHashMap<>();
         // Elements are indented 4 spaces per nesting level, their items 2 more: prefix k is that of level 2k.
@@ -117,7 +118,7 @@ class ImplicitVrConformanceTest {
                 lastElement.put(level, path);
             }
         }
-        return java.util.Optional.of(out);
+        return Optional.of(out);
     }
 
     private static void set(List<String> prefixes, int index, String value) {
