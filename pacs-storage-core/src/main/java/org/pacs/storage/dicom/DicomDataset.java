@@ -97,6 +97,12 @@ public final class DicomDataset {
         }
     }
 
+    /** The values of a PN element split into component groups; empty when absent or not PN. */
+    public List<PersonName> getPersonNames(int tag) {
+        DicomElement e = elements.get(tag);
+        return e == null ? List.of() : PersonName.of(e);
+    }
+
     /** A UID value with its trailing NUL padding removed. */
     public Optional<String> getUid(int tag) {
         return getString(tag).map(s -> s.replace("\0", "").trim()).filter(s -> !s.isEmpty());

@@ -3,7 +3,11 @@ package org.pacs.storage.dicom;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Parses data elements from a {@link DicomInput}: explicit or implicit VR, either byte order, sequences and items
@@ -23,6 +27,8 @@ final class DicomParser {
     private final boolean headerMode;
     private boolean explicit;
     private boolean stoppedAtPixelData;
+    /** Implicit-VR elements read as US whose VR PS3.6 gives as "US or SS": settled once the data set is read. */
+    private final Set<DicomElement> pixelDependent = Collections.newSetFromMap(new IdentityHashMap<>());
 
     DicomParser(DicomInput in, boolean explicit, boolean headerMode) {
         this.in = in;
@@ -50,6 +56,32 @@ final class DicomParser {
 
     /** The top-level data set: up to end of data, or in header mode up to Pixel Data. */
     DicomDataset readDataset() {
+        DicomDataset ds = readTopLevel();
+        if (!pixelDependent.isEmpty()) {
+            settleSigned(ds, false);
+        }
+        return ds;
+    }
+
+    /**
+     * US becomes SS for the "US or SS" pixel values read in Implicit VR when the nearest Pixel Representation
+     * (this item's, else an enclosing one's) is not 0, as pydicom decides. Done after reading because an
+     * attribute such as Zero Velocity Pixel Value (0018,9810) precedes Pixel Representation (0028,0103).
+     */
+    private void settleSigned(DicomDataset ds, boolean inherited) {
+        OptionalInt representation = ds.getInt(Tag.PixelRepresentation);
+        boolean signed = representation.isPresent() ? representation.getAsInt() != 0 : inherited;
+        for (DicomElement e : List.copyOf(ds.elements())) {
+            if (signed && pixelDependent.contains(e)) {
+                ds.put(DicomElement.ofBytes(e.tag(), VR.SS, e.bytes()));
+            }
+            for (DicomDataset item : e.items()) {
+                settleSigned(item, signed);
+            }
+        }
+    }
+
+    private DicomDataset readTopLevel() {
         DicomDataset ds = new DicomDataset();
         SpecificCharacterSet cs = SpecificCharacterSet.DEFAULT;
         int lastTag = -1;
@@ -168,7 +200,11 @@ final class DicomParser {
             return DicomElement.ofItems(tag, readItems(tag, len, depth, cs, start));
         }
         byte[] value = in.bytes(len, tag);
-        return ValueCodec.decode(tag, vr, value, in.bigEndian(), cs);
+        DicomElement e = ValueCodec.decode(tag, vr, value, in.bigEndian(), cs);
+        if (!explicit && vr == VR.US && DicomDictionary.dependsOnPixelRepresentation(tag)) {
+            pixelDependent.add(e);
+        }
+        return e;
     }
 
     private DicomElement readUndefined(int tag, VR vr, long start, int depth, SpecificCharacterSet cs) {

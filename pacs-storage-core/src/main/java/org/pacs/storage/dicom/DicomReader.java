@@ -115,14 +115,24 @@ public final class DicomReader {
         }
         try {
             data.bigEndian(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN.equals(ts));
-            DicomParser parser = new DicomParser(data, !TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.equals(ts), header);
+            boolean explicit = !TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.equals(ts) && !implicitAfterAll(data);
+            DicomParser parser = new DicomParser(data, explicit, header);
             DicomDataset dataset = parser.readDataset();
-            return new DicomFile(meta, dataset, declared != null ? declared : ts, data.position());
+            return new DicomFile(meta, dataset, declared != null ? declared : ts, data.position(), !explicit);
         } finally {
             if (inflater != null) {
                 inflater.end();
             }
         }
+    }
+
+    /**
+     * A data set written in Implicit VR under a meta group that names an explicit syntax (pydicom's
+     * SC_rgb_jpeg.dcm) is read as Implicit VR, as pydicom reads it: the first element's bytes 4-5, where an
+     * explicit element has its VR, are no VR. The bytes themselves are never changed, only how they are read.
+     */
+    private static boolean implicitAfterAll(DicomInput in) {
+        return in.fill(6) >= 6 && VR.fromCode(in.peek(4), in.peek(5)) == null;
     }
 
     /** Skips a 128-byte preamble and "DICM", or a bare "DICM"; returns whether the marker was there. */

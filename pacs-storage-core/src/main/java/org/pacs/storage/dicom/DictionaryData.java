@@ -1,233 +1,205 @@
 package org.pacs.storage.dicom;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.pacs.storage.dicom.DicomDictionary.Entry;
+
 /**
- * The attributes known by keyword: file meta, DICOMDIR basics, SOP Common, Patient, General Study, Patient Study,
- * General Series, General Equipment, General/Image Pixel and everything a PACS indexes or queries. VRs as in PS3.6;
- * where PS3.6 allows two (US or SS, OB or OW) the first is listed, except Pixel Data: OW, as Implicit VR needs.
- * One line per attribute: tag, VR, keyword.
+ * Reads the PS3.6 table {@code dictionary.tsv} (generated from pydicom's copy of PS3.6 by
+ * {@code src/build/gen_dictionary.py}; see DEVELOPERS.md). A resource, not Java constants: some 5,000 entries
+ * would not fit one method's 64 KB of bytecode, and parsing 200 KB of text once costs a few milliseconds.
+ * One line per attribute: tag or repeating-group mask, VR(s) joined by '|', VM, keyword ('-' for none),
+ * 'R' when retired.
  */
 final class DictionaryData {
+
+    static final String RESOURCE = "dictionary.tsv";
+
+    /** A repeating-group entry such as (60xx,0010): matches when {@code (tag & mask) == value}. */
+    record Repeater(int value, int mask, boolean evenGroupsOnly, Entry entry) {
+
+        boolean matches(int tag) {
+            return (tag & mask) == value && (!evenGroupsOnly || (Tag.group(tag) & 1) == 0);
+        }
+    }
+
+    /**
+     * Exact entries by tag, every entry by keyword, and the repeating-group masks, also indexed so that a tag
+     * no entry knows (most are private) is tried against the few masks of its group, not all of them.
+     */
+    record Table(Map<Integer, Entry> byTag, Map<String, Entry> byKeyword, List<Repeater> repeaters,
+                 Map<Integer, Repeater[]> repeatersByKey) {
+
+        Table(Map<Integer, Entry> byTag, Map<String, Entry> byKeyword, List<Repeater> repeaters) {
+            this(byTag, byKeyword, repeaters, index(repeaters));
+        }
+
+        /** The repeating-group entry of a tag, with that tag, or null. */
+        Entry repeating(int tag) {
+            Entry e = match(repeatersByKey.get(Tag.group(tag)), tag);
+            return e != null ? e : match(repeatersByKey.get(GROUP_MASK_KEY | (tag >>> 24)), tag);
+        }
+
+        private static Entry match(Repeater[] candidates, int tag) {
+            if (candidates != null) {
+                for (Repeater r : candidates) {
+                    if (r.matches(tag)) {
+                        return r.entry().withTag(tag);
+                    }
+                }
+            }
+            return null;
+        }
+
+        /** Element masks such as (0028,04x0) under their group; group masks such as (60xx,0010) by 0x60. */
+        private static Map<Integer, Repeater[]> index(List<Repeater> repeaters) {
+            Map<Integer, List<Repeater>> lists = new HashMap<>();
+            for (Repeater r : repeaters) {
+                int key = r.evenGroupsOnly() ? GROUP_MASK_KEY | (r.value() >>> 24) : Tag.group(r.value());
+                lists.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+            }
+            Map<Integer, Repeater[]> out = new HashMap<>();
+            lists.forEach((k, v) -> out.put(k, v.toArray(new Repeater[0])));
+            return out;
+        }
+    }
+
+    /** Keys of group masks in {@link Table#repeatersByKey}, apart from the group numbers of element masks. */
+    private static final int GROUP_MASK_KEY = 0x10000;
 
     private DictionaryData() {
     }
 
-    static final String ENTRIES = """
-            00020000 UL FileMetaInformationGroupLength
-            00020001 OB FileMetaInformationVersion
-            00020002 UI MediaStorageSOPClassUID
-            00020003 UI MediaStorageSOPInstanceUID
-            00020010 UI TransferSyntaxUID
-            00020012 UI ImplementationClassUID
-            00020013 SH ImplementationVersionName
-            00020016 AE SourceApplicationEntityTitle
-            00020017 AE SendingApplicationEntityTitle
-            00020018 AE ReceivingApplicationEntityTitle
-            00020100 UI PrivateInformationCreatorUID
-            00020102 OB PrivateInformation
-            00041130 CS FileSetID
-            00041200 UL OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity
-            00041202 UL OffsetOfTheLastDirectoryRecordOfTheRootDirectoryEntity
-            00041212 US FileSetConsistencyFlag
-            00041220 SQ DirectoryRecordSequence
-            00041400 UL OffsetOfTheNextDirectoryRecord
-            00041410 US RecordInUseFlag
-            00041420 UL OffsetOfReferencedLowerLevelDirectoryEntity
-            00041430 CS DirectoryRecordType
-            00041500 CS ReferencedFileID
-            00041510 UI ReferencedSOPClassUIDInFile
-            00041511 UI ReferencedSOPInstanceUIDInFile
-            00041512 UI ReferencedTransferSyntaxUIDInFile
-            00080005 CS SpecificCharacterSet
-            00080008 CS ImageType
-            00080012 DA InstanceCreationDate
-            00080013 TM InstanceCreationTime
-            00080014 UI InstanceCreatorUID
-            00080016 UI SOPClassUID
-            00080018 UI SOPInstanceUID
-            00080020 DA StudyDate
-            00080021 DA SeriesDate
-            00080022 DA AcquisitionDate
-            00080023 DA ContentDate
-            0008002A DT AcquisitionDateTime
-            00080030 TM StudyTime
-            00080031 TM SeriesTime
-            00080032 TM AcquisitionTime
-            00080033 TM ContentTime
-            00080050 SH AccessionNumber
-            00080051 SQ IssuerOfAccessionNumberSequence
-            00080052 CS QueryRetrieveLevel
-            00080054 AE RetrieveAETitle
-            00080056 CS InstanceAvailability
-            00080058 UI FailedSOPInstanceUIDList
-            00080060 CS Modality
-            00080061 CS ModalitiesInStudy
-            00080062 UI SOPClassesInStudy
-            00080064 CS ConversionType
-            00080068 CS PresentationIntentType
-            00080070 LO Manufacturer
-            00080080 LO InstitutionName
-            00080081 ST InstitutionAddress
-            00080090 PN ReferringPhysicianName
-            00080092 ST ReferringPhysicianAddress
-            00080094 SH ReferringPhysicianTelephoneNumbers
-            00080201 SH TimezoneOffsetFromUTC
-            00081010 SH StationName
-            00081030 LO StudyDescription
-            00081032 SQ ProcedureCodeSequence
-            0008103E LO SeriesDescription
-            00081040 LO InstitutionalDepartmentName
-            00081048 PN PhysiciansOfRecord
-            00081050 PN PerformingPhysicianName
-            00081060 PN NameOfPhysiciansReadingStudy
-            00081070 PN OperatorsName
-            00081080 LO AdmittingDiagnosesDescription
-            00081090 LO ManufacturerModelName
-            00081110 SQ ReferencedStudySequence
-            00081111 SQ ReferencedPerformedProcedureStepSequence
-            00081115 SQ ReferencedSeriesSequence
-            00081120 SQ ReferencedPatientSequence
-            00081140 SQ ReferencedImageSequence
-            00081199 SQ ReferencedSOPSequence
-            00081150 UI ReferencedSOPClassUID
-            00081155 UI ReferencedSOPInstanceUID
-            00081160 IS ReferencedFrameNumber
-            00082112 SQ SourceImageSequence
-            00082111 ST DerivationDescription
-            00082218 SQ AnatomicRegionSequence
-            00080100 SH CodeValue
-            00080102 SH CodingSchemeDesignator
-            00080103 SH CodingSchemeVersion
-            00080104 LO CodeMeaning
-            00081190 UR RetrieveURL
-            00100010 PN PatientName
-            00100020 LO PatientID
-            00100021 LO IssuerOfPatientID
-            00100022 CS TypeOfPatientID
-            00100024 SQ IssuerOfPatientIDQualifiersSequence
-            00100030 DA PatientBirthDate
-            00100032 TM PatientBirthTime
-            00100040 CS PatientSex
-            00101002 SQ OtherPatientIDsSequence
-            00101001 PN OtherPatientNames
-            00101005 PN PatientBirthName
-            00101010 AS PatientAge
-            00101020 DS PatientSize
-            00101030 DS PatientWeight
-            00101040 LO PatientAddress
-            00101060 PN PatientMotherBirthName
-            00102000 LO MedicalAlerts
-            00102110 LO Allergies
-            00102160 SH EthnicGroup
-            00102180 SH Occupation
-            001021B0 LT AdditionalPatientHistory
-            001021C0 US PregnancyStatus
-            00104000 LT PatientComments
-            00120062 CS PatientIdentityRemoved
-            00120063 LO DeidentificationMethod
-            00102297 PN ResponsiblePerson
-            00102201 LO PatientSpeciesDescription
-            00102292 LO PatientBreedDescription
-            0020000D UI StudyInstanceUID
-            0020000E UI SeriesInstanceUID
-            00200010 SH StudyID
-            00200011 IS SeriesNumber
-            00200012 IS AcquisitionNumber
-            00200013 IS InstanceNumber
-            00200020 CS PatientOrientation
-            00200032 DS ImagePositionPatient
-            00200037 DS ImageOrientationPatient
-            00200052 UI FrameOfReferenceUID
-            00200060 CS Laterality
-            00200062 CS ImageLaterality
-            00201040 LO PositionReferenceIndicator
-            00201041 DS SliceLocation
-            00204000 LT ImageComments
-            00201200 IS NumberOfPatientRelatedStudies
-            00201202 IS NumberOfPatientRelatedSeries
-            00201204 IS NumberOfPatientRelatedInstances
-            00201206 IS NumberOfStudyRelatedSeries
-            00201208 IS NumberOfStudyRelatedInstances
-            00201209 IS NumberOfSeriesRelatedInstances
-            00321032 PN RequestingPhysician
-            00321033 LO RequestingService
-            00321060 LO RequestedProcedureDescription
-            00400275 SQ RequestAttributesSequence
-            00400009 SH ScheduledProcedureStepID
-            00401001 SH RequestedProcedureID
-            00401002 LO ReasonForTheRequestedProcedure
-            00400244 DA PerformedProcedureStepStartDate
-            00400245 TM PerformedProcedureStepStartTime
-            00400253 SH PerformedProcedureStepID
-            00400254 LO PerformedProcedureStepDescription
-            00380010 LO AdmissionID
-            00380300 LO CurrentPatientLocation
-            00180015 CS BodyPartExamined
-            00181030 LO ProtocolName
-            00180050 DS SliceThickness
-            00180060 DS KVP
-            00180088 DS SpacingBetweenSlices
-            00181000 LO DeviceSerialNumber
-            00181020 LO SoftwareVersions
-            00185100 CS PatientPosition
-            00185101 CS ViewPosition
-            00180010 LO ContrastBolusAgent
-            00180020 CS ScanningSequence
-            00180021 CS SequenceVariant
-            00180022 CS ScanOptions
-            00180023 CS MRAcquisitionType
-            00180080 DS RepetitionTime
-            00180081 DS EchoTime
-            00180087 DS MagneticFieldStrength
-            00180091 IS EchoTrainLength
-            00181150 IS ExposureTime
-            00181151 IS XRayTubeCurrent
-            00181152 IS Exposure
-            00181210 SH ConvolutionKernel
-            00181120 DS GantryDetectorTilt
-            00181130 DS TableHeight
-            00181200 DA DateOfLastCalibration
-            00280002 US SamplesPerPixel
-            00280004 CS PhotometricInterpretation
-            00280006 US PlanarConfiguration
-            00280008 IS NumberOfFrames
-            00280009 AT FrameIncrementPointer
-            00280010 US Rows
-            00280011 US Columns
-            00280030 DS PixelSpacing
-            00181164 DS ImagerPixelSpacing
-            00280100 US BitsAllocated
-            00280101 US BitsStored
-            00280102 US HighBit
-            00280103 US PixelRepresentation
-            00280106 US SmallestImagePixelValue
-            00280107 US LargestImagePixelValue
-            00280120 US PixelPaddingValue
-            00281050 DS WindowCenter
-            00281051 DS WindowWidth
-            00281052 DS RescaleIntercept
-            00281053 DS RescaleSlope
-            00281054 LO RescaleType
-            00282110 CS LossyImageCompression
-            00282112 DS LossyImageCompressionRatio
-            00282114 CS LossyImageCompressionMethod
-            00280034 IS PixelAspectRatio
-            00280301 CS BurnedInAnnotation
-            00880200 SQ IconImageSequence
-            7FE00001 OV ExtendedOffsetTable
-            7FE00002 OV ExtendedOffsetTableLengths
-            7FE00008 OF FloatPixelData
-            7FE00009 OD DoubleFloatPixelData
-            7FE00010 OW PixelData
-            52009229 SQ SharedFunctionalGroupsSequence
-            52009230 SQ PerFrameFunctionalGroupsSequence
-            00209222 SQ DimensionIndexSequence
-            0040A730 SQ ContentSequence
-            0040A043 SQ ConceptNameCodeSequence
-            0040A040 CS ValueType
-            0040A160 UT TextValue
-            0040A491 CS CompletionFlag
-            0040A493 CS VerificationFlag
-            0040A504 SQ ContentTemplateSequence
-            0040A010 CS RelationshipType
-            """;
+    static Table load() {
+        try (InputStream in = DictionaryData.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the DICOM dictionary resource " + RESOURCE
+                        + " is missing from the class path; rebuild pacs-storage-core");
+            }
+            return parse(in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the DICOM dictionary resource " + RESOURCE, e);
+        }
+    }
+
+    /**
+     * Scans the ASCII table by hand rather than with split and regular expressions: this runs once, cold, in
+     * the interpreter, where every avoided allocation shows in the start-up time.
+     */
+    static Table parse(byte[] text) {
+        Map<Integer, Entry> byTag = new HashMap<>(8192);
+        Map<String, Entry> byKeyword = new HashMap<>(8192);
+        List<Repeater> repeaters = new ArrayList<>();
+        Map<String, String> vms = new HashMap<>();
+        Map<String, List<VR>> vrLists = new HashMap<>();
+        int number = 0;
+        int pos = 0;
+        int[] tabs = new int[4];
+        while (pos < text.length) {
+            int end = pos;
+            while (end < text.length && text[end] != '\n') {
+                end++;
+            }
+            number++;
+            int start = pos;
+            pos = end + 1;
+            if (end == start || text[start] == '#') {
+                continue;
+            }
+            int found = 0;
+            for (int i = start; i < end && found < 4; i++) {
+                if (text[i] == '\t') {
+                    tabs[found++] = i;
+                }
+            }
+            if (found != 4 || tabs[0] != start + 8) {
+                throw new IllegalStateException(RESOURCE + " line " + number + ": expected 5 fields");
+            }
+            int value = 0;
+            int mask = 0;
+            for (int i = start; i < start + 8; i++) {
+                int c = text[i];
+                boolean free = c == 'x';
+                value = (value << 4) | (free ? 0 : Character.digit(c, 16));
+                mask = (mask << 4) | (free ? 0 : 0xF);
+            }
+            String vrField = ascii(text, tabs[0] + 1, tabs[1]);
+            List<VR> vrs = vrLists.get(vrField);
+            if (vrs == null) {
+                vrs = vrs(vrField);
+                vrLists.put(vrField, vrs);
+            }
+            String vm = ascii(text, tabs[1] + 1, tabs[2]);
+            String known = vms.putIfAbsent(vm, vm);
+            vm = known != null ? known : vm;
+            String keyword = text[tabs[2] + 1] == '-' ? "" : ascii(text, tabs[2] + 1, tabs[3]);
+            boolean retired = text[tabs[3] + 1] == 'R';
+            Entry entry = new Entry(value, keyword, DicomDictionary.implicitDefault(vrs), vrs, vm, retired);
+            if (mask != -1) {
+                // (50xx,eeee), (60xx,eeee), (7Fxx,eeee): PS3.5 §7.6 repeats only even groups; odd ones are private.
+                repeaters.add(new Repeater(value, mask, (mask >>> 16) != 0xFFFF, entry));
+            } else {
+                byTag.put(value, entry);
+            }
+            if (!keyword.isEmpty() && byKeyword.put(keyword, entry) != null) {
+                throw new IllegalStateException(RESOURCE + " line " + number + ": keyword " + keyword + " twice");
+            }
+        }
+        for (int i = 0; i < repeaters.size(); i++) {
+            Repeater r = repeaters.get(i);
+            if (byTag.containsKey(r.value())) {
+                // (0028,04x3): its first tag (0028,0403) is another attribute's, so name it by the next one.
+                Repeater moved = new Repeater(r.value(), r.mask(), r.evenGroupsOnly(),
+                        r.entry().withTag(firstFreeTag(r, byTag)));
+                repeaters.set(i, moved);
+                byKeyword.replace(moved.entry().keyword(), moved.entry());
+            }
+        }
+        return new Table(byTag, byKeyword, List.copyOf(repeaters));
+    }
+
+    /** The lowest tag a mask matches that no exact entry claims (exact entries win, as in pydicom). */
+    private static int firstFreeTag(Repeater r, Map<Integer, Entry> byTag) {
+        int free = ~r.mask();
+        for (long n = 0; n <= Integer.toUnsignedLong(free); n++) {
+            int tag = r.value() | deposit((int) n, free);
+            if (r.matches(tag) && !byTag.containsKey(tag)) {
+                return tag;
+            }
+        }
+        throw new IllegalStateException(RESOURCE + ": every tag of mask " + Tag.toString(r.value()) + " is taken");
+    }
+
+    /** Spreads the low bits of n over the set bits of mask, lowest first. */
+    private static int deposit(int n, int mask) {
+        int out = 0;
+        for (int bit = 0; bit < 32 && n != 0; bit++) {
+            if ((mask & (1 << bit)) != 0) {
+                if ((n & 1) != 0) {
+                    out |= 1 << bit;
+                }
+                n >>>= 1;
+            }
+        }
+        return out;
+    }
+
+    private static String ascii(byte[] text, int from, int to) {
+        return new String(text, from, to - from, StandardCharsets.ISO_8859_1);
+    }
+
+    private static List<VR> vrs(String field) {
+        List<VR> out = new ArrayList<>(2);
+        for (String v : field.split("\\|")) {
+            out.add(VR.valueOf(v));
+        }
+        return List.copyOf(out);
+    }
 }

@@ -29,9 +29,11 @@ class DicomConformanceTest {
     /** Broken by design (dcmdump fails on each too), with a fragment of the error we give. */
     static final Map<String, String> BROKEN = Map.of(
             "test_files/MR_truncated.dcm", "value length 8192 exceeds the 8130 byte(s) left",
-            "test_files/rtplan_truncated.dcm", "value length 976 exceeds the 711 byte(s) left",
-            "test_files/SC_rgb_jpeg.dcm", "invalid VR bytes 0x18 0x00",
+            "test_files/rtplan_truncated.dcm", "value length 50 exceeds the 29 byte(s) left",
             "test_files/no_meta.dcm", "not DICOM");
+
+    /** DCMTK refuses these and pydicom reads them: ImplicitUnderExplicitMetaTest compares them with pydicom. */
+    static final java.util.Set<String> PYDICOM_ONLY = java.util.Set.of("test_files/SC_rgb_jpeg.dcm");
 
     @TestFactory
     Stream<DynamicTest> everyPydicomFileAgreesWithDcmdump() throws IOException, InterruptedException {
@@ -53,6 +55,11 @@ class DicomConformanceTest {
             assertThat(dump.ok()).as("dcmdump fails too").isFalse();
             assertThatThrownBy(() -> DicomReader.read(file)).isInstanceOf(DicomParseException.class)
                     .hasMessageContaining(broken).hasMessageContaining("byte offset");
+            return;
+        }
+        if (PYDICOM_ONLY.contains(name(file))) {
+            assertThat(dump.ok()).as("dcmdump fails").isFalse();
+            assertThat(DicomReader.read(file).dataset().isEmpty()).isFalse();
             return;
         }
         assertThat(dump.ok()).as("dcmdump reads " + file).isTrue();

@@ -24,6 +24,32 @@ final class RawElements {
         out.writeBytes(value);
     }
 
+    static void implicitLe(ByteArrayOutputStream out, int tag, byte[] value) {
+        tag(out, tag);
+        le32(out, value.length);
+        out.writeBytes(value);
+    }
+
+    /** Preamble, DICM and a meta group (Explicit VR LE) naming the transfer syntax, then the data set's bytes. */
+    static byte[] part10(String transferSyntax, byte[] dataset) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[128]);
+        out.writeBytes(new byte[] {'D', 'I', 'C', 'M'});
+        explicitLe(out, Tag.TransferSyntaxUID, "UI",
+                pad(transferSyntax.getBytes(java.nio.charset.StandardCharsets.US_ASCII), '\0'));
+        out.writeBytes(dataset);
+        return out.toByteArray();
+    }
+
+    static byte[] us(int... values) {
+        byte[] b = new byte[values.length * 2];
+        for (int i = 0; i < values.length; i++) {
+            b[2 * i] = (byte) values[i];
+            b[2 * i + 1] = (byte) (values[i] >>> 8);
+        }
+        return b;
+    }
+
     static void tag(ByteArrayOutputStream out, int tag) {
         out.write(tag >>> 16);
         out.write(tag >>> 24);
