@@ -239,6 +239,9 @@ public final class FileBlobStore implements SupportsBatchedDurability {
                 syncDirectory.accept(p.getParent());
             }
         } catch (IOException e) {
+            if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return; // e.g. a file where a folder of the path should be: there is no such blob
+            }
             throw StorageException.unavailable("Could not delete " + p + " (" + e.getMessage()
                     + "); check permissions. The blob is still stored.", e);
         }

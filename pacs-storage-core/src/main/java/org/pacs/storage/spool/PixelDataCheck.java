@@ -37,7 +37,7 @@ final class PixelDataCheck {
             return;
         }
         boolean bigEndian = TransferSyntax.EXPLICIT_VR_BIG_ENDIAN.equals(ts);
-        boolean implicit = TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.equals(ts);
+        boolean implicit = header.implicitVr(); // how the data set is really encoded (pydicom's SC_rgb_jpeg.dcm: implicit under an explicit meta)
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteOrder order = bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
             ByteBuffer b = read(ch, pos, (int) Math.min(12, fileSize - pos), fileSize, order);

@@ -175,8 +175,8 @@ class HsmStorageTest extends FileHsmTestBase {
                 .as("the rollback removed the refused target copy, which the catalog did not name").isFalse();
         try {
             java.nio.file.Files.delete(warmRoot.resolve(s.studyInstanceUid()));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (java.io.IOException io) {
+            throw new java.io.UncheckedIOException(io);
         }
         assertThat(hsm.migrate(s.sopInstanceUid(), StorageTier.WARM)).isTrue();
     }
