@@ -104,8 +104,12 @@ public final class AzureBlobStore implements SupportsArchiveClasses {
     @Override
     public Stream<BlobInfo> list() {
         Iterable<BlobInfo> items = () -> blobs.iterate(naming.prefix());
-        return StreamSupport.stream(items.spliterator(), false)
-                .filter(b -> naming.parse(b.key()).isPresent());
+        return StreamSupport.stream(items.spliterator(), false);
+    }
+
+    @Override
+    public boolean carriesMetadata() {
+        return true;
     }
 
     @Override

@@ -37,7 +37,7 @@ class AzureBlobStorageContractTest extends AbstractStorageBackendTest {
     protected StorageBackend createBackend(DuplicatePolicy policy) {
         AzureStorageConfig config = AzureStorageConfig.builder("contract-" + CONTAINERS.incrementAndGet(),
                 azurite.connectionString()).createContainer(true).duplicatePolicy(policy).build();
-        return new AzureBlobStorage(config, new InstanceSpooler(tempDir.resolve("spool")));
+        return new AzureBlobStorage(config, tempDir.resolve("spool"));
     }
 
     @Override

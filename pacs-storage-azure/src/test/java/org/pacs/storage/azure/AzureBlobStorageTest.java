@@ -59,7 +59,7 @@ class AzureBlobStorageTest {
     }
 
     private AzureBlobStorage open(AzureStorageConfig config) {
-        return new AzureBlobStorage(config, new InstanceSpooler(spool));
+        return new AzureBlobStorage(config, spool);
     }
 
     private AzureBlobStorage open(UnaryOperator<AzureStorageConfig.Builder> tweak) {

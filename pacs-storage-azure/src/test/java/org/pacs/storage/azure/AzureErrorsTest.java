@@ -61,7 +61,7 @@ class AzureErrorsTest {
                 .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNAVAILABLE))
                 .hasMessageContaining("'absent'").hasMessageContaining("devstoreaccount1")
                 .hasMessageContaining("create-container");
-        assertThatThrownBy(() -> blobs.readPrefix("1.2/3.4/5.6.dcm", 10))
+        assertThatThrownBy(() -> blobs.openRange("1.2/3.4/5.6.dcm", 0, 10).read())
                 .hasMessageContaining("container does not exist").hasMessageContaining("blob '1.2/3.4/5.6.dcm'");
     }
 

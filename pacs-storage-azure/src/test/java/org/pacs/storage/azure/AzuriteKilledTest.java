@@ -41,7 +41,7 @@ class AzuriteKilledTest {
         String bigName = bigHeader.getString(Tag.StudyInstanceUID, "") + "/"
                 + bigHeader.getString(Tag.SeriesInstanceUID, "") + "/" + bigHeader.getString(Tag.SOPInstanceUID, "") + ".dcm";
         BlobContainerClient sdk = sdk(azurite);
-        try (AzureBlobStorage s = new AzureBlobStorage(config, new InstanceSpooler(tmp.resolve("spool")))) {
+        try (AzureBlobStorage s = new AzureBlobStorage(config, tmp.resolve("spool"))) {
             survivor = s.store(TestInstances.dataset("SURVIVOR^ONE"));
             // Azurite saves its blob index every few seconds; wait until the survivor is on disk, so after the
             // restart its presence shows the index was persisted and the big one's absence means something.
@@ -71,7 +71,7 @@ class AzuriteKilledTest {
 
         try (AzuriteServer again = AzuriteServer.startAt(location);
              AzureBlobStorage reopened = new AzureBlobStorage(config.toBuilder()
-                     .connectionString(again.connectionString()).build(), new InstanceSpooler(tmp.resolve("spool")))) {
+                     .connectionString(again.connectionString()).build(), tmp.resolve("spool"))) {
             BlobContainerClient after = sdk(again);
             assertThat(after.getBlobClient(bigName).exists()).isFalse();
             assertThat(reopened.list()).extracting(StoredInstance::sopInstanceUid)

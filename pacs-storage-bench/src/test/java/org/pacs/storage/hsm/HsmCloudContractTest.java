@@ -71,11 +71,10 @@ class HsmCloudContractTest extends AbstractFileBackedStorageTest {
                 .withRegion(s3.region()).withCredentials(s3.accessKey(), s3.secretKey()).withDuplicatePolicy(policy);
         AzureStorageConfig warm = AzureStorageConfig.builder("hsm-warm-" + n, azurite.connectionString())
                 .createContainer(true).duplicatePolicy(policy).build();
-        Map<StorageTier, StorageBackend> tiers = new EnumMap<>(StorageTier.class);
-        tiers.put(StorageTier.HOT, new FileStorage(FileStorageConfig.of(dir.resolve("hot"))
-                .withDuplicatePolicy(policy)));
-        tiers.put(StorageTier.WARM, new AzureBlobStorage(warm, new InstanceSpooler(dir.resolve("spool-warm"))));
-        tiers.put(StorageTier.COLD, new S3Storage(cold, dir.resolve("spool-cold")));
+        Map<StorageTier, org.pacs.storage.blob.BlobStore> tiers = new EnumMap<>(StorageTier.class);
+        tiers.put(StorageTier.HOT, new org.pacs.storage.file.FileBlobStore(FileStorageConfig.of(dir.resolve("hot"))));
+        tiers.put(StorageTier.WARM, new org.pacs.storage.azure.AzureBlobStore(warm, dir.resolve("spool-warm")));
+        tiers.put(StorageTier.COLD, new org.pacs.storage.s3.S3BlobStore(cold, dir.resolve("spool-cold")));
         return new HsmStorage(tiers, JdbcInstanceCatalog.sqlite(dir.resolve("catalog.db")),
                 HsmStorageConfig.defaults().withNodeId("cloud-contract").withDuplicatePolicy(policy));
     }
@@ -83,7 +82,8 @@ class HsmCloudContractTest extends AbstractFileBackedStorageTest {
     /** Contract instances live in the hot tier (stores go there); its files are what the hooks damage. */
     @Override
     protected Path storedFile(StorageBackend b, StoredInstance i) {
-        FileStorageConfig c = ((FileStorage) ((HsmStorage) b).tierBackend(StorageTier.HOT)).config();
+        FileStorageConfig c = ((org.pacs.storage.file.FileBlobStore) ((HsmStorage) b).tierStore(StorageTier.HOT))
+                .config();
         return c.root().resolve(c.layout().relativePath(i));
     }
 
@@ -113,7 +113,7 @@ class HsmCloudContractTest extends AbstractFileBackedStorageTest {
                     assertThat(Digests.sha256(in)).isEqualTo(s.sha256());
                 }
                 for (StorageTier t : StorageTier.values()) {
-                    assertThat(hsm.tierBackend(t).exists(s.sopInstanceUid())).as(t.name()).isEqualTo(t == target);
+                    assertThat(hsm.tierHolds(t, s)).as(t.name()).isEqualTo(t == target);
                 }
             }
         }

@@ -61,6 +61,15 @@ public interface BlobStore extends AutoCloseable {
         return BlobChecks.rehash(this, key, sha256, size);
     }
 
+    /**
+     * True when every blob this store writes carries the instance metadata ({@link
+     * org.pacs.storage.index.InstanceMetadata}): a blob without it is not ours, and rebuilding never downloads it.
+     * A file store has no metadata; its blobs are read to be described.
+     */
+    default boolean carriesMetadata() {
+        return false;
+    }
+
     /** The SOP Instance UID a listed blob holds, from its name where the layout shows it, else its metadata. */
     default Optional<SopInstanceUid> uidOf(BlobInfo blob) {
         return BlobChecks.uidOf(this, blob);

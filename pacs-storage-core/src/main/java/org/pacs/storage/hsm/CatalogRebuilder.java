@@ -134,14 +134,16 @@ public final class CatalogRebuilder {
                 if (isArchived) {
                     archived++; // catalogued from metadata; its first read asks for a restore
                 } else if (headerLength.isPresent()) {
-                    try (InputStream in = tier.blobs().open(b.key(), 0, headerLength.get())) {
+                    // a few bytes past the header let the reader see where Pixel Data starts, and stop there
+                    try (InputStream in = tier.blobs().open(b.key(), 0, Math.min(b.size(), headerLength.get() + 16))) {
                         attrs = CatalogAttributes.of(DicomReader.readHeader(in).dataset());
                     }
                 }
                 return placed(tier, b, i, attrs);
             }
-            if (isArchived) {
-                LOG.warn("{} is archived and carries none of our metadata; restore it, then rebuild again", b.key());
+            if (tier.blobs().carriesMetadata()) {
+                LOG.warn("{} in the {} tier carries none of our metadata: not written by pacs-storage, left alone",
+                        b.key(), tier.tier());
                 return Optional.empty();
             }
             return readWhole(tier, b);

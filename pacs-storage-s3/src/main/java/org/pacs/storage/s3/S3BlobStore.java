@@ -139,7 +139,7 @@ public final class S3BlobStore implements SupportsArchiveClasses {
     public Stream<BlobInfo> list() {
         try {
             return s3.listObjectsV2Paginator(b -> b.bucket(config.bucketName()).prefix(layout.prefix()))
-                    .contents().stream().filter(o -> layout.isInstanceKey(o.key()))
+                    .contents().stream()
                     .map(o -> new BlobInfo(o.key(), o.size() == null ? 0 : o.size(), o.lastModified(),
                             o.storageClassAsString() == null ? "STANDARD" : o.storageClassAsString(), null));
         } catch (SdkException e) {
@@ -176,6 +176,11 @@ public final class S3BlobStore implements SupportsArchiveClasses {
             return true;
         }
         return SupportsArchiveClasses.super.verify(key, sha256, size);
+    }
+
+    @Override
+    public boolean carriesMetadata() {
+        return true;
     }
 
     @Override

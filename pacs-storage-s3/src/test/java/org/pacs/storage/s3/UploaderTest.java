@@ -44,9 +44,9 @@ class UploaderTest {
             S3Errors errors = new S3Errors(cfg);
             Uploader up = new Uploader(s3, cfg, ex, errors, new PendingAborts(s3, cfg.bucketName()));
             up.upload(fs, small.length, new Uploader.ObjectWrite("a/small.dcm", Map.of("sha256", "x"), "STANDARD",
-                    false), ProgressListener.NONE);
+                    false, null), ProgressListener.NONE);
             up.upload(fb, big.length, new Uploader.ObjectWrite("a/big.dcm", Map.of("sha256", "y"), "STANDARD",
-                    false), ProgressListener.NONE);
+                    false, null), ProgressListener.NONE);
             ResponseBytes<GetObjectResponse> r1 = s3.getObjectAsBytes(b -> b.bucket(cfg.bucketName()).key("a/small.dcm"));
             ResponseBytes<GetObjectResponse> r2 = s3.getObjectAsBytes(b -> b.bucket(cfg.bucketName()).key("a/big.dcm"));
             assertThat(r1.asByteArray()).isEqualTo(small);
