@@ -94,8 +94,10 @@ final class ArchiveCommands {
         public Integer call() {
             try (Archive archive = root.openArchive()) {
                 Map<String, Object> json = archive.rebuildIndex();
-                root.print(json, "Catalog rebuilt from the tiers: " + json.get("instances") + " instances, "
-                        + json.get("added") + " added, " + json.get("removed") + " stale rows removed.");
+                root.print(json, "Catalog rebuilt from the tiers: " + json.get("blobs") + " blobs listed, "
+                        + json.get("alreadyCatalogued") + " already catalogued, " + json.get("added") + " added ("
+                        + json.get("archived") + " archived, catalogued from their metadata), " + json.get("skipped")
+                        + " skipped, " + json.get("removed") + " stale rows removed.");
                 return PacsStorageCli.OK;
             }
         }

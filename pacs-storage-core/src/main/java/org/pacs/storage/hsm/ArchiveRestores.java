@@ -36,9 +36,18 @@ final class ArchiveRestores {
             return cause;
         }
         String key = tier.key(instance);
-        RestoreStatus status = archive.restoreStatus(key);
-        if (status.state() == RestoreStatus.State.ARCHIVED) {
-            status = archive.requestRestore(key, config.restoreDays(), config.restorePriority());
+        RestoreStatus status;
+        try {
+            status = archive.restoreStatus(key);
+            if (status.state() == RestoreStatus.State.ARCHIVED) {
+                status = archive.requestRestore(key, config.restoreDays(), config.restorePriority());
+            }
+        } catch (StorageException e) {
+            // the read's answer stays ARCHIVED: the failed request is said, and the next read asks again
+            return new StorageException(StorageException.Reason.ARCHIVED, "Instance " + instance.sopInstanceUid()
+                    + " is archived in the " + tier.tier().name().toLowerCase() + " tier, and asking for its"
+                    + " restore failed (" + e.getMessage() + "); read it again later to ask again, or run"
+                    + " 'restore'.", cause);
         }
         return new StorageException(StorageException.Reason.ARCHIVED, "Instance " + instance.sopInstanceUid()
                 + " is archived in the " + tier.tier().name().toLowerCase() + " tier; restore " + status.state()

@@ -203,7 +203,7 @@ final class BatchMigrator {
                 }
                 faults.reached("copying");
                 try (InputStream in = from.open(e.instance())) {
-                    copied.put(e, dest.copyIn(in, to));
+                    copied.put(e, dest.copyIn(in, e.instance(), to));
                     faults.reached("copied");
                 } catch (IOException | StorageException ex) {
                     rollback(e, target);

@@ -55,7 +55,7 @@ final class HsmIngest {
         try {
             CatalogEntry existing = catalog.get(uid).orElse(null);
             if (existing == null) {
-                hot.put(s, null);
+                hot.put(s, stamped, null);
                 if (catalog.insert(fresh)) {
                     return stamped;
                 }
@@ -88,7 +88,7 @@ final class HsmIngest {
                 throw busy(uid);
             }
             TierStore hot = tiers.tier(StorageTier.HOT);
-            hot.put(s, null);
+            hot.put(s, fresh.instance(), null);
             if (!catalog.replace(fresh)) {
                 throw busy(uid);
             }

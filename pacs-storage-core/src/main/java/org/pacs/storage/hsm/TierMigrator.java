@@ -135,7 +135,7 @@ final class TierMigrator {
         StoredInstance copied;
         try (LeaseKeeper.Held held = leases.hold(java.util.List.of(uid), MigrationState.COPYING);
              InputStream in = source.open(entry.instance())) {
-            copied = dest.copyIn(in, null);
+            copied = dest.copyIn(in, entry.instance(), null);
         } catch (IOException | StorageException e) {
             recovery.rollback(entry.instance(), dest, MigrationState.COPYING);
             throw copyFailure(uid, entry.tier(), target, e);

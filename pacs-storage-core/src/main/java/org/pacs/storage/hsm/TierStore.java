@@ -49,7 +49,11 @@ final class TierStore {
 
     /** Puts a spooled instance under its key (through {@code batch} when given), durable unless batched. */
     void put(SpooledInstance s, BlobBatch batch) {
-        StoredInstance i = s.instance();
+        put(s, s.instance(), batch);
+    }
+
+    /** As above, with the metadata of {@code i}: the instance as the catalog records it (its store time). */
+    void put(SpooledInstance s, StoredInstance i, BlobBatch batch) {
         LocalBlob blob = new LocalBlob(s.path(), i.sizeBytes(), i.sha256(), InstanceMetadata.encode(i,
                 s.headerLength()), s.isTemporary());
         if (batch != null) {
@@ -63,9 +67,9 @@ final class TierStore {
      * Copies a stream from another tier into this one: spooled here (hashed and checked to be DICOM on the way),
      * then put. Returns what was written, whose SHA-256 the caller compares with the catalog's.
      */
-    StoredInstance copyIn(InputStream in, BlobBatch batch) {
+    StoredInstance copyIn(InputStream in, StoredInstance catalogued, BlobBatch batch) {
         try (SpooledInstance s = spooler.spool(in)) {
-            put(s, batch);
+            put(s, catalogued, batch); // metadata as catalogued (store time kept); a mismatch is rolled back
             return s.instance();
         }
     }

@@ -29,10 +29,11 @@ import org.pacs.storage.file.FileStorageConfig;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Two migration services in two JVMs on one PostgreSQL catalog move 1,000 candidates; each instance must be
- * migrated by exactly one of them. FileStorage locks its root per process, so each node gets its own copy of
- * the hot tier (as if hot were replicated) and its own warm root: an instance migrated twice would show up in
- * both nodes' logs and in both warm roots.
+ * Two migration services in two JVMs on one PostgreSQL catalog and the SAME tiers (one shared hot root, one
+ * shared warm root) move 1,050 candidates; each instance must be migrated by exactly one of them. 50 of them
+ * are stored by a third process after both nodes have started, so a node that answered from a stale view of
+ * the archive would miss them. Each node logs every copy it writes into warm: an instance migrated twice would
+ * show up twice, or in both logs.
  */
 class MultiNodeMigrationTest {
 
@@ -52,10 +53,10 @@ class MultiNodeMigrationTest {
             all = new HashSet<>(bed.storeInstances(INSTANCES));
             bed.ageAll();
         }
-        copyTree(dir.resolve("a/hot"), dir.resolve("b/hot"));
         long now = bed.clock.millis();
 
         List<Process> nodes = new ArrayList<>();
+        HsmTestBed writer = null;
         try {
             for (String n : List.of("a", "b")) {
                 nodes.add(startNode(pg, n, now));
@@ -63,6 +64,10 @@ class MultiNodeMigrationTest {
             for (Process p : nodes) {
                 assertThat(readLine(p)).isEqualTo("READY");
             }
+            // stored by another process once both nodes run: at once visible to them, and migrated by one
+            writer = new HsmTestBed(dir.resolve("a"), TierPolicy.DEFAULT, JdbcInstanceCatalog.postgres(ds, 2),
+                    "writer");
+            all.addAll(writer.storeInstances(50));
             for (Process p : nodes) { // both start claiming at (nearly) the same moment
                 Writer w = p.outputWriter(StandardCharsets.US_ASCII);
                 w.write("GO\n");
@@ -76,8 +81,19 @@ class MultiNodeMigrationTest {
                 assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
                 assertThat(p.exitValue()).as(Files.readString(err)).isZero();
             }
+            // what the nodes migrated is retrievable from here, byte for byte, from the shared warm tier
+            for (SopInstanceUid u : all.stream().limit(20).toList()) {
+                StoredInstance i = writer.hsm.describe(u).orElseThrow();
+                try (java.io.InputStream in = writer.hsm.open(u)) {
+                    assertThat(org.pacs.storage.blob.Digests.sha256(in)).isEqualTo(i.sha256());
+                }
+            }
+            assertThat(writer.hsm.verifyIntegrity().isClean()).isTrue();
         } finally {
             nodes.forEach(Process::destroyForcibly);
+            if (writer != null) {
+                writer.close();
+            }
         }
         List<String> logA = Files.readAllLines(dir.resolve("a.log"));
         List<String> logB = Files.readAllLines(dir.resolve("b.log"));
@@ -99,20 +115,17 @@ class MultiNodeMigrationTest {
                 assertThat(e.migrationState()).isEqualTo(MigrationState.NONE);
             }
         }
-        assertTiers("a", a, all);
-        assertTiers("b", b, all);
+        // the shared warm root holds every instance once; the shared hot root none
+        assertThat(uidsIn(dir.resolve("a/warm"))).isEqualTo(union);
+        assertThat(uidsIn(dir.resolve("a/hot"))).isEmpty();
     }
 
-    /** A node's warm root holds exactly what it migrated; its hot copy of those is gone. */
-    private void assertTiers(String node, Set<String> migrated, Set<SopInstanceUid> all) {
-        try (FileStorage warm = new FileStorage(FileStorageConfig.of(dir.resolve(node + "/warm")));
-             FileStorage hot = new FileStorage(FileStorageConfig.of(dir.resolve(node + "/hot")))) {
-            assertThat(warm.list().stream().map(i -> i.sopInstanceUid().value()).collect(Collectors.toSet()))
-                    .isEqualTo(migrated);
-            Set<String> stillHot = hot.list().stream().map(StoredInstance::sopInstanceUid)
-                    .map(SopInstanceUid::value).collect(Collectors.toSet());
-            assertThat(stillHot).doesNotContainAnyElementsOf(migrated);
-            assertThat(stillHot.size() + migrated.size()).isEqualTo(all.size());
+    /** The instance UIDs of the files under a tier root (names are {UID}.dcm), outside its bookkeeping. */
+    private static Set<String> uidsIn(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> !root.relativize(f).getName(0).toString().startsWith("."))
+                    .map(f -> f.getFileName().toString().replace(".dcm", "")).collect(Collectors.toSet());
         }
     }
 
@@ -121,7 +134,7 @@ class MultiNodeMigrationTest {
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp",
                 System.getProperty("java.class.path"), MigrationNode.class.getName(), pg.getUrl(),
                 pg.getUser(), pg.getPassword() == null ? "" : pg.getPassword(),
-                dir.resolve(node + "/hot").toString(), dir.resolve(node + "/warm").toString(), "node-" + node,
+                dir.resolve("a/hot").toString(), dir.resolve("a/warm").toString(), "node-" + node,
                 dir.resolve(node + ".log").toString(), Long.toString(now));
         return pb.redirectError(dir.resolve(node + ".err").toFile()).start();
     }
@@ -130,18 +143,5 @@ class MultiNodeMigrationTest {
         BufferedReader r = p.inputReader(StandardCharsets.US_ASCII);
         String line = r.readLine();
         return line == null ? "<node exited with " + (p.isAlive() ? "?" : p.exitValue()) + ">" : line;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
     }
 }

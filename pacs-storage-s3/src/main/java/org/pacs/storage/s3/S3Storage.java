@@ -77,6 +77,11 @@ public final class S3Storage extends CataloguedStorage implements ArchivalBacken
                 if (any.findAny().isEmpty()) {
                     return;
                 }
+            } catch (org.pacs.storage.StorageException e) {
+                // unreachable now: the operation at hand reports that itself; the catalog stays as it is
+                org.slf4j.LoggerFactory.getLogger(getClass()).warn("Could not list {} to catalogue what it already"
+                        + " holds ({}); run rebuild-index once it is reachable", blobs.describe(), e.getMessage());
+                return;
             }
             storage.rebuildCatalog();
         }
