@@ -45,9 +45,9 @@ final class ArchiveRestores {
         } catch (StorageException e) {
             // the read's answer stays ARCHIVED: the failed request is said, and the next read asks again
             return new StorageException(StorageException.Reason.ARCHIVED, "Instance " + instance.sopInstanceUid()
-                    + " is archived in the " + tier.tier().name().toLowerCase() + " tier, and asking for its"
-                    + " restore failed (" + e.getMessage() + "); read it again later to ask again, or run"
-                    + " 'restore'.", cause);
+                    + " is archived in the " + tier.tier().name().toLowerCase() + " tier: " + cause.getMessage()
+                    + " Asking for its restore failed (" + e.getMessage() + "); read it again later to ask again,"
+                    + " or run 'restore'.", cause);
         }
         return new StorageException(StorageException.Reason.ARCHIVED, "Instance " + instance.sopInstanceUid()
                 + " is archived in the " + tier.tier().name().toLowerCase() + " tier; restore " + status.state()
