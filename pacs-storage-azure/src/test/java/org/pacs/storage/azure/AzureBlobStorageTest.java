@@ -113,7 +113,7 @@ class AzureBlobStorageTest {
             var report = reopened.verifyIntegrity();
             assertThat(report.checked()).isEqualTo(3);
             assertThat(report.corrupt()).isEmpty();
-            assertThat(report.orphaned()).containsExactly("x/not-ours.txt");
+            assertThat(report.orphaned()).containsExactly("hot:x/not-ours.txt");
         }
     }
 

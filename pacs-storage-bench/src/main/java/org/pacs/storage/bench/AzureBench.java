@@ -83,7 +83,7 @@ public final class AzureBench {
 
     private static Figure runStorage(AzureStorageConfig config, Path work, InstanceSet set, int threads) throws Exception {
         progress(config.containerName());
-        try (AzureBlobStorage s = new AzureBlobStorage(config, new InstanceSpooler(work.resolve("spool")))) {
+        try (AzureBlobStorage s = new AzureBlobStorage(config, work.resolve("spool"))) {
             double store = timed(set, threads, i -> s.store(set.files().get(i)));
             double retrieve = timed(set, threads, i -> {
                 try (InputStream in = s.open(SopInstanceUid.of(set.uids().get(i)[2]))) {

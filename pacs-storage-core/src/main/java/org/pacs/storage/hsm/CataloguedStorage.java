@@ -36,8 +36,8 @@ public abstract class CataloguedStorage implements StorageBackend, BlobBacked {
     protected CataloguedStorage(BlobStore blobs, Supplier<InstanceCatalog> catalog, HsmStorageConfig config) {
         this.blobs = blobs;
         this.catalog = catalog;
-        // one tier: access times drive no policy here
-        this.config = config.withTrackAccessTime(false);
+        // one tier: access times drive no policy here; a restore is billed, so the caller asks for it
+        this.config = config.withTrackAccessTime(false).withRestoreOnRead(false);
     }
 
     @Override

@@ -95,7 +95,7 @@ public final class HsmStorage implements StorageBackend {
         this.ingest = new HsmIngest(catalog, tiers, config, locks, migrator);
         this.access = new AccessTracker(catalog, config.clock(), config.accessFlushThreshold(),
                 config.accessFlushInterval());
-        this.cycles = new HsmCycles(catalog, tiers, config, this::migrate, access::flush);
+        this.cycles = new HsmCycles(catalog, tiers, config, access::flush);
         // another process's unfinished rows are taken over only once their lease expires (node ids are per process)
         migrator.recovery().recoverUnfinished(config.nodeId(), locks);
     }
@@ -218,7 +218,7 @@ public final class HsmStorage implements StorageBackend {
                 result = op.apply(t, e.instance());
             } catch (StorageException ex) {
                 if (ex.reason() == StorageException.Reason.ARCHIVED) {
-                    throw restores.archived(t, e.instance(), ex);
+                    throw config.restoreOnRead() ? restores.archived(t, e.instance(), ex) : ex;
                 }
                 if (ex.reason() != StorageException.Reason.NOT_FOUND) {
                     throw ex;
@@ -375,13 +375,21 @@ public final class HsmStorage implements StorageBackend {
         catalog.release(uid, config.nodeId());
     }
 
-    /** One policy cycle on this thread; a no-op result when auto_migrate is off. */
+    /**
+     * One policy cycle on this thread, through the same {@link org.pacs.storage.hsm.service.MigrationCycle} the
+     * migration service runs (one at a time here); a no-op result when auto_migrate is off.
+     */
     public MigrationResult runMigrationCycle() {
         ensureOpen();
-        if (config.policy().autoMigrate()) {
-            recoverExpired();
+        if (!config.policy().autoMigrate()) {
+            return MigrationResult.EMPTY;
         }
-        return cycles.run();
+        recoverExpired();
+        return new org.pacs.storage.hsm.service.MigrationCycle(this, Runnable::run, 1,
+                new org.pacs.storage.hsm.service.RetryBackoff(config.clock(), java.time.Duration.ofSeconds(1),
+                        java.time.Duration.ofSeconds(1)),
+                new org.pacs.storage.hsm.service.Callbacks(r -> { }, (u, m) -> { }),
+                new org.pacs.storage.hsm.service.ConcurrencyGauge()).run();
     }
 
     /** Finishes or undoes migrations whose node's lease expired (a node that died). */

@@ -28,6 +28,7 @@ import org.pacs.storage.StorageException;
  * @param accessFlushInterval  pending access times are flushed at least this often (and at close)
  * @param restoreDays          days a restored archive copy stays readable
  * @param restorePriority      restore speed asked of the provider
+ * @param restoreOnRead        a read of an archived instance asks for its restore (default true)
  * @param faultHook            reached at every migration step, for crash tests; {@link FaultHook#NONE} otherwise
  * @param duplicatePolicy      what storing a UID the catalog knows does (default: identical ignored, different
  *                             rejected); give the hot backend the same policy
@@ -36,7 +37,8 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
                                boolean deleteAfterMigration, Map<StorageTier, String> inPlaceClasses, Clock clock,
                                String nodeId, Duration claimLease, int accessFlushThreshold,
                                Duration accessFlushInterval, int restoreDays, RestorePriority restorePriority,
-                               DuplicatePolicy duplicatePolicy, FaultHook faultHook) {
+                               DuplicatePolicy duplicatePolicy, FaultHook faultHook,
+                               boolean restoreOnRead) {
 
     public HsmStorageConfig {
         Objects.requireNonNull(policy, "policy");
@@ -71,7 +73,7 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
      */
     public static HsmStorageConfig defaults() {
         return new HsmStorageConfig(TierPolicy.DEFAULT, true, true, true, Map.of(), Clock.systemUTC(), processNodeId(),
-                Duration.ofMinutes(15), 1000, Duration.ofSeconds(10), 7, RestorePriority.STANDARD, DuplicatePolicy.IGNORE_IDENTICAL_REJECT_DIFFERENT, FaultHook.NONE);
+                Duration.ofMinutes(15), 1000, Duration.ofSeconds(10), 7, RestorePriority.STANDARD, DuplicatePolicy.IGNORE_IDENTICAL_REJECT_DIFFERENT, FaultHook.NONE, true);
     }
 
     /** host:pid:random, at most 128 characters. */
@@ -92,22 +94,22 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
 
     public HsmStorageConfig withPolicy(TierPolicy v) {
         return new HsmStorageConfig(v, trackAccessTime, verifyAfterMigration, deleteAfterMigration, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead);
     }
 
     public HsmStorageConfig withTrackAccessTime(boolean v) {
         return new HsmStorageConfig(policy, v, verifyAfterMigration, deleteAfterMigration, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead);
     }
 
     public HsmStorageConfig withVerifyAfterMigration(boolean v) {
         return new HsmStorageConfig(policy, trackAccessTime, v, deleteAfterMigration, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead);
     }
 
     public HsmStorageConfig withDeleteAfterMigration(boolean v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, v, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead);
     }
 
     /** Moving into {@code tier} changes the provider class to {@code storageClass} in place where possible. */
@@ -116,47 +118,57 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
         m.putAll(inPlaceClasses);
         m.put(tier, storageClass);
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration, m,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead);
     }
 
     public HsmStorageConfig withClock(Clock v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, v, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, duplicatePolicy, faultHook);
+                restorePriority, duplicatePolicy, faultHook, restoreOnRead);
     }
 
     public HsmStorageConfig withNodeId(String v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, clock, v, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, duplicatePolicy, faultHook);
+                restorePriority, duplicatePolicy, faultHook, restoreOnRead);
     }
 
     public HsmStorageConfig withClaimLease(Duration v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, clock, nodeId, v, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, duplicatePolicy, faultHook);
+                restorePriority, duplicatePolicy, faultHook, restoreOnRead);
     }
 
     public HsmStorageConfig withAccessFlush(int threshold, Duration interval) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
-                inPlaceClasses, clock, nodeId, claimLease, threshold, interval, restoreDays, restorePriority, duplicatePolicy, faultHook);
+                inPlaceClasses, clock, nodeId, claimLease, threshold, interval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead);
     }
 
     public HsmStorageConfig withRestore(int days, RestorePriority priority) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
-                inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, days, priority, duplicatePolicy, faultHook);
+                inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, days, priority, duplicatePolicy, faultHook, restoreOnRead);
     }
 
     public HsmStorageConfig withDuplicatePolicy(DuplicatePolicy v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, v, faultHook);
+                restorePriority, v, faultHook, restoreOnRead);
     }
 
     /** Test hook reached at each step of a migration (crash tests halt the JVM there); NONE in production. */
     public HsmStorageConfig withFaultHook(FaultHook v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, duplicatePolicy, v);
+                restorePriority, duplicatePolicy, v, restoreOnRead);
+    }
+
+    /**
+     * Whether a read that finds its instance archived asks the provider for a restore (the archive's behaviour,
+     * default) or only answers ARCHIVED (a standalone backend: a restore request is billed, so the caller asks).
+     */
+    public HsmStorageConfig withRestoreOnRead(boolean v) {
+        return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
+                inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
+                restorePriority, duplicatePolicy, faultHook, v);
     }
 }

@@ -134,7 +134,8 @@ class S3FaultInjectionTest {
             assertThat(reopened.restoreStatus(uid).state()).isEqualTo(RestoreStatus.State.ARCHIVED);
             assertThatThrownBy(() -> reopened.retrieve(uid)).isInstanceOfSatisfying(StorageException.class,
                     e -> assertThat(e.reason()).isEqualTo(Reason.ARCHIVED));
-            assertThat(proxy.faked()).as("the read asked for a restore")
+            reopened.requestRestore(uid, 2, RestorePriority.BULK);
+            assertThat(proxy.faked()).as("a restore of a catalogued archived object can be asked for")
                     .anyMatch(r -> r.method().equals("POST") && r.hasQuery("restore"));
             // remove still deletes the billed object
             reopened.remove(uid);
