@@ -1,10 +1,7 @@
 package org.pacs.storage.hsm;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.List;
@@ -13,8 +10,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
-import org.pacs.storage.StoredInstance;
-import org.pacs.storage.blob.SupportsBatchedDurability.BlobBatch;
 import org.pacs.storage.catalog.CatalogEntry;
 import org.pacs.storage.catalog.InstanceCatalog;
 import org.pacs.storage.catalog.MigrationState;
@@ -42,8 +37,8 @@ final class BatchMigrator {
     private final HsmStorageConfig config;
     private final UidLocks locks;
     private final TierMigrator single;
+    private final CopySteps steps;
     private final ArchiveRestores restores;
-    private final FaultHook faults;
 
     BatchMigrator(InstanceCatalog catalog, HsmTiers tiers, HsmStorageConfig config, UidLocks locks,
                   TierMigrator single, ArchiveRestores restores) {
@@ -53,13 +48,13 @@ final class BatchMigrator {
         this.locks = locks;
         this.single = single;
         this.restores = restores;
-        this.faults = config.faultHook();
+        this.steps = single.steps();
     }
 
     /** Moves {@code uids}; once {@code proceed} turns false, no further copy starts (those are unchanged). */
     MigrationBatchResult migrate(List<SopInstanceUid> uids, StorageTier target, BooleanSupplier proceed) {
         tiers.tier(target);
-        Outcome out = new Outcome(proceed);
+        MigrationOutcome out = new MigrationOutcome(proceed);
         for (int i = 0; i < uids.size(); i += MAX_BATCH) {
             List<SopInstanceUid> chunk = uids.subList(i, Math.min(uids.size(), i + MAX_BATCH));
             if (!proceed.getAsBoolean()) {
@@ -88,7 +83,7 @@ final class BatchMigrator {
         return new MigrationBatchResult(out.moved, out.unchanged, out.failed);
     }
 
-    private void migrateChunk(List<SopInstanceUid> uids, StorageTier target, Outcome out) {
+    private void migrateChunk(List<SopInstanceUid> uids, StorageTier target, MigrationOutcome out) {
         List<SopInstanceUid> busy = migrateLocked(uids, target, out);
         if (!busy.isEmpty()) { // their stripes were held, mostly by a sibling batch that has likely finished
             moveSingly(migrateLocked(busy, target, out), target, out);
@@ -96,7 +91,7 @@ final class BatchMigrator {
     }
 
     /** Batch-moves the UIDs whose locks are free now; returns the others (locks busy) for the caller. */
-    private List<SopInstanceUid> migrateLocked(List<SopInstanceUid> uids, StorageTier target, Outcome out) {
+    private List<SopInstanceUid> migrateLocked(List<SopInstanceUid> uids, StorageTier target, MigrationOutcome out) {
         List<ReentrantLock> held = new ArrayList<>();
         List<SopInstanceUid> locked = locks.tryLockEach(uids, held);
         Set<SopInstanceUid> busy = new LinkedHashSet<>(uids);
@@ -115,7 +110,7 @@ final class BatchMigrator {
                     singly.add(uid);
                 }
             }
-            bySource.forEach((source, entries) -> singly.addAll(copyAll(entries, source, target, out)));
+            bySource.forEach((source, entries) -> singly.addAll(steps.copyAll(entries, source, target, out)));
         } finally {
             held.forEach(ReentrantLock::unlock);
         }
@@ -124,7 +119,7 @@ final class BatchMigrator {
     }
 
     /** The single path, for instances a batch cannot take (claimed, mid-migration, changed in place, busy). */
-    private void moveSingly(List<SopInstanceUid> uids, StorageTier target, Outcome out) {
+    private void moveSingly(List<SopInstanceUid> uids, StorageTier target, MigrationOutcome out) {
         for (SopInstanceUid uid : uids) {
             if (!out.proceed.getAsBoolean()) {
                 out.unchanged.add(uid);
@@ -139,160 +134,4 @@ final class BatchMigrator {
         }
     }
 
-    /** Runs the batch state machine; returns the instances whose first step found them claimed elsewhere. */
-    private List<SopInstanceUid> copyAll(List<CatalogEntry> entries, StorageTier source, StorageTier target,
-                                         Outcome out) {
-        String node = config.nodeId();
-        entries.forEach(e -> faults.reached("before-begin"));
-        List<SopInstanceUid> elsewhere = new ArrayList<>();
-        List<CatalogEntry> begun = catalog.atomically(() -> {
-            List<CatalogEntry> ok = new ArrayList<>();
-            for (CatalogEntry e : entries) {
-                if (catalog.beginMigration(uid(e), node, source, target, MigrationState.COPYING,
-                        config.clock().instant(), single.lease())) {
-                    ok.add(e);
-                } else {
-                    elsewhere.add(uid(e));
-                }
-            }
-            return ok;
-        });
-        Map<CatalogEntry, StoredInstance> copied = copy(begun, source, target, out);
-        List<CatalogEntry> verified = new ArrayList<>();
-        copied.forEach((e, copy) -> {
-            faults.reached("before-verify");
-            StorageException corrupt = single.verify(e, target, tiers.tier(target), copy);
-            if (corrupt == null) {
-                verified.add(e);
-                faults.reached("verified");
-            } else {
-                rollback(e, target);
-                out.failed.put(uid(e), corrupt);
-            }
-        });
-        List<CatalogEntry> committed = catalog.atomically(() -> {
-            List<CatalogEntry> ok = new ArrayList<>();
-            for (CatalogEntry e : verified) {
-                if (catalog.commitTier(uid(e), node, MigrationState.COPYING, tiers.location(target),
-                        MigrationState.COMMITTED, single.lease())) {
-                    ok.add(e);
-                } else {
-                    out.failed.put(uid(e), TierMigrator.lostClaim(uid(e)));
-                }
-            }
-            return ok;
-        });
-        committed.forEach(e -> faults.reached("committed"));
-        finish(committed, source, target, out);
-        return elsewhere;
-    }
-
-    /** Streams each source copy into one target batch and makes it durable; what failed is rolled back. */
-    private Map<CatalogEntry, StoredInstance> copy(List<CatalogEntry> begun, StorageTier source, StorageTier target,
-                                                   Outcome out) {
-        Map<CatalogEntry, StoredInstance> copied = new LinkedHashMap<>();
-        List<CatalogEntry> notStarted = new ArrayList<>();
-        TierStore from = tiers.tier(source);
-        TierStore dest = tiers.tier(target);
-        try (LeaseKeeper.Held held = single.leases().hold(begun.stream().map(BatchMigrator::uid).toList(),
-                MigrationState.COPYING); BlobBatch to = dest.batch()) {
-            for (CatalogEntry e : begun) {
-                if (!out.proceed.getAsBoolean()) {
-                    notStarted.add(e);
-                    continue;
-                }
-                faults.reached("copying");
-                try (InputStream in = from.open(e.instance())) {
-                    copied.put(e, dest.copyIn(in, e.instance(), to));
-                    faults.reached("copied");
-                } catch (IOException | StorageException ex) {
-                    rollback(e, target);
-                    out.failed.put(uid(e), TierMigrator.copyFailure(uid(e), source, target, ex));
-                }
-            }
-        } catch (StorageException commitFailed) {
-            // none of the copies is known durable: every one goes back
-            copied.keySet().forEach(e -> {
-                rollback(e, target);
-                out.failed.put(uid(e), TierMigrator.copyFailure(uid(e), source, target, commitFailed));
-            });
-            return Map.of();
-        } finally {
-            if (!notStarted.isEmpty()) { // asked to stop: these go back untouched (nothing was written for them)
-                catalog.atomically(() -> {
-                    notStarted.forEach(e -> catalog.finish(uid(e), config.nodeId(), MigrationState.COPYING));
-                    return null;
-                });
-                notStarted.forEach(e -> out.unchanged.add(uid(e)));
-            }
-        }
-        return copied;
-    }
-
-    /** Removes the source copies in one batch, then returns the rows to NONE in one transaction. */
-    private void finish(List<CatalogEntry> committed, StorageTier source, StorageTier target, Outcome out) {
-        List<CatalogEntry> done = new ArrayList<>(committed);
-        if (config.deleteAfterMigration() && !committed.isEmpty()) {
-            TierStore src = tiers.tier(source);
-            try (BlobBatch from = src.batch()) {
-                for (CatalogEntry e : committed) {
-                    try {
-                        src.delete(e.instance(), from);
-                    } catch (StorageException ex) {
-                        if (ex.reason() != StorageException.Reason.NOT_FOUND) {
-                            // committed in the target; the row stays COMMITTED and recovery deletes the source
-                            done.remove(e);
-                            out.failed.put(uid(e), ex);
-                        }
-                    }
-                }
-            } catch (StorageException commitFailed) {
-                done.forEach(e -> out.failed.put(uid(e), commitFailed));
-                return; // rows stay COMMITTED: recovery removes the sources again
-            }
-        }
-        done.forEach(e -> faults.reached("source-deleted"));
-        catalog.atomically(() -> {
-            long bytes = 0;
-            int moved = 0;
-            for (CatalogEntry e : done) {
-                if (catalog.finish(uid(e), config.nodeId(), MigrationState.COMMITTED)) {
-                    out.moved.add(uid(e));
-                    moved++;
-                    bytes += e.instance().sizeBytes();
-                } else {
-                    out.failed.put(uid(e), TierMigrator.lostClaim(uid(e)));
-                }
-            }
-            // the counters once per batch, in the same transaction as the rows they count
-            catalog.addToCounter(InstanceCatalog.MIGRATIONS_COMPLETED, moved);
-            catalog.addToCounter(InstanceCatalog.MIGRATED_BYTES, bytes);
-            return null;
-        });
-        done.forEach(e -> faults.reached("finished"));
-    }
-
-    private void rollback(CatalogEntry e, StorageTier target) {
-        single.recovery().rollback(e.instance(), tiers.tier(target), MigrationState.COPYING);
-    }
-
-    private static SopInstanceUid uid(CatalogEntry e) {
-        return e.instance().sopInstanceUid();
-    }
-
-    private static final class Outcome {
-        final BooleanSupplier proceed;
-        final List<SopInstanceUid> moved = new ArrayList<>();
-        final List<SopInstanceUid> unchanged = new ArrayList<>();
-        final Map<SopInstanceUid, StorageException> failed = new LinkedHashMap<>();
-        int countedSingly;
-
-        boolean settled(SopInstanceUid uid) {
-            return failed.containsKey(uid) || moved.contains(uid) || unchanged.contains(uid);
-        }
-
-        Outcome(BooleanSupplier proceed) {
-            this.proceed = proceed;
-        }
-    }
 }

@@ -53,7 +53,8 @@ final class HsmIntegrity {
                 }
             } catch (StorageException ex) {
                 if (ex.reason() == StorageException.Reason.ARCHIVED) {
-                    checked++; // unreadable until restored: the store's size record is what can be checked
+                    // unreadable until restored, so not counted as checked: the store's size record is what can be
+                    // compared meanwhile
                     if (t.blobs().head(t.key(e.instance())).map(BlobInfo::size).orElse(-1L)
                             != e.instance().sizeBytes()) {
                         corrupt.add(uid);

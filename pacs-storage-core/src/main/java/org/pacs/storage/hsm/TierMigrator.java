@@ -1,7 +1,5 @@
 package org.pacs.storage.hsm;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.concurrent.locks.ReentrantLock;
 import org.pacs.storage.SopInstanceUid;
@@ -13,13 +11,14 @@ import org.pacs.storage.catalog.InstanceCatalog;
 import org.pacs.storage.catalog.MigrationState;
 
 /**
- * The crash-safe move of one instance between tiers. Every step is recorded in the catalog before the next
+ * The crash-safe move of one instance between tiers: the claim, the settling of a dead attempt, and the move
+ * itself. A copy runs through {@link CopySteps} as a batch of one (the same state machine as a batch move); a
+ * change of class in place is its own short sequence. Every step is recorded in the catalog before the next
  * begins, as a conditional update on this node's claim:
  * <pre>
- *   NONE → COPYING → (stream source → target) → COPIED → (verify SHA-256) → COMMITTED (tier switched)
- *        → (delete source) → NONE
  *   NONE → CHANGING_CLASS → (provider class changed in place) → COMMITTED → NONE
  * </pre>
+ * (COPIED, the state a copy used to pass through, is still recovered for rows an older version left.)
  * A crash anywhere leaves a state {@link MigrationRecovery} finishes or undoes, so the instance stays readable
  * from the catalog's tier and no tier keeps a copy the catalog does not account for.
  */
@@ -32,6 +31,7 @@ final class TierMigrator {
     private final MigrationRecovery recovery;
     private final LeaseKeeper leases;
     private final FaultHook faults;
+    private final CopySteps steps;
 
     TierMigrator(InstanceCatalog catalog, HsmTiers tiers, HsmStorageConfig config, UidLocks locks,
                  LeaseKeeper leases) {
@@ -42,6 +42,11 @@ final class TierMigrator {
         this.locks = locks;
         this.leases = leases;
         this.recovery = new MigrationRecovery(catalog, tiers, config, this::lease);
+        this.steps = new CopySteps(catalog, tiers, config, recovery, leases, this::lease);
+    }
+
+    CopySteps steps() {
+        return steps;
     }
 
     MigrationRecovery recovery() {
@@ -121,44 +126,18 @@ final class TierMigrator {
         return tiers.inPlace(entry.tier(), target) ? changeClass(entry, target) : copy(entry, target);
     }
 
+    /** A copy is a batch of one through {@link CopySteps}: one state machine for every move. */
     private boolean copy(CatalogEntry entry, StorageTier target) {
         SopInstanceUid uid = entry.instance().sopInstanceUid();
-        String node = config.nodeId();
-        TierStore source = tiers.tier(entry.tier());
-        TierStore dest = tiers.tier(target);
-        faults.reached("before-begin");
-        if (!catalog.beginMigration(uid, node, entry.tier(), target, MigrationState.COPYING,
-                config.clock().instant(), lease())) {
-            return false;
+        MigrationOutcome out = new MigrationOutcome(() -> true);
+        if (!steps.copyAll(java.util.List.of(entry), entry.tier(), target, out).isEmpty()) {
+            return false; // its first step found the row claimed by someone else: nothing was done
         }
-        faults.reached("copying");
-        StoredInstance copied;
-        try (LeaseKeeper.Held held = leases.hold(java.util.List.of(uid), MigrationState.COPYING);
-             InputStream in = source.open(entry.instance())) {
-            copied = dest.copyIn(in, entry.instance(), null);
-        } catch (IOException | StorageException e) {
-            recovery.rollback(entry.instance(), dest, MigrationState.COPYING);
-            throw copyFailure(uid, entry.tier(), target, e);
+        StorageException failed = out.failed.get(uid);
+        if (failed != null) {
+            throw failed;
         }
-        faults.reached("copied");
-        if (!catalog.advance(uid, node, MigrationState.COPYING, MigrationState.COPIED, lease())) {
-            throw lostClaim(uid);
-        }
-        faults.reached("before-verify");
-        StorageException corrupt = verify(entry, target, dest, copied);
-        if (corrupt != null) {
-            recovery.rollback(entry.instance(), dest, MigrationState.COPIED);
-            throw corrupt;
-        }
-        faults.reached("verified");
-        if (!catalog.commitTier(uid, node, MigrationState.COPIED, tiers.location(target),
-                MigrationState.COMMITTED, lease())) {
-            throw lostClaim(uid);
-        }
-        faults.reached("committed");
-        recovery.finishCommitted(entry.instance(), entry.tier(), target);
-        faults.reached("finished");
-        return true;
+        return out.moved.contains(uid);
     }
 
     private boolean changeClass(CatalogEntry entry, StorageTier target) {
@@ -194,24 +173,6 @@ final class TierMigrator {
         return new StorageException(e instanceof StorageException se ? se.reason()
                 : StorageException.Reason.UNAVAILABLE, "Copying " + uid + " from " + from + " to "
                 + target + " failed: " + e.getMessage() + "; it stays in " + from + ", retry later.", e);
-    }
-
-    /**
-     * Null when the copy holds the catalog's bytes: the SHA-256 the spooler computed while receiving them, and,
-     * when verify_after_migration is on, the target's own confirmation (a checksum it computed, or a re-read);
-     * otherwise the CORRUPT error to raise once the copy is rolled back.
-     */
-    StorageException verify(CatalogEntry entry, StorageTier target, TierStore dest, StoredInstance copied) {
-        SopInstanceUid uid = entry.instance().sopInstanceUid();
-        String expected = entry.instance().sha256();
-        boolean received = expected.equals(copied.sha256()) && copied.sizeBytes() == entry.instance().sizeBytes();
-        if (received && (!config.verifyAfterMigration() || dest.verify(entry.instance()))) {
-            return null;
-        }
-        return new StorageException(StorageException.Reason.CORRUPT, "The copy of " + uid + " in " + target
-                + (received ? " does not match at the target" : " has SHA-256 " + copied.sha256())
-                + " but the catalog records " + expected + "; the copy was removed"
-                + " and the instance stays in " + entry.tier() + ". Check the " + target + " store.");
     }
 
     static StorageException lostClaim(SopInstanceUid uid) {

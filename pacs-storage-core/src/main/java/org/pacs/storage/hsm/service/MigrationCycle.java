@@ -53,6 +53,8 @@ public final class MigrationCycle {
     /** Threads running a migration of this cycle, so stop(false) can interrupt exactly those; guarded by itself. */
     private final Map<List<MigrationTask>, Thread> running = new IdentityHashMap<>();
     private final Set<SopInstanceUid> attempted = ConcurrentHashMap.newKeySet();
+    /** Instances this cycle left for not fitting its byte budget. */
+    private final Set<SopInstanceUid> overBudgetUids = ConcurrentHashMap.newKeySet();
     /** Submitted and not yet ended; their claims belong to the running migrations. */
     private final Set<SopInstanceUid> inFlight = ConcurrentHashMap.newKeySet();
     private final List<SopInstanceUid> failedUids = new ArrayList<>();
@@ -192,7 +194,8 @@ public final class MigrationCycle {
                 bytes += t.metadata().sizeBytes();
             } else {
                 giveBack(t);
-                overBudget += kept.size() < limit ? 1 : 0;
+                // counted once per cycle: a later claim round of the same cycle meets it again
+                overBudget += kept.size() < limit && overBudgetUids.add(uid) ? 1 : 0;
             }
         }
         return new ClaimedBatch(kept, overBudget);
