@@ -108,8 +108,9 @@ final class Association {
         } catch (IOException e) {
             LOG.info("DIMSE connection from {} failed: {}", who(session, remote), e.toString());
             record(session, "ABORT", e.toString());
-        } catch (RuntimeException e) {
-            // A bug must cost one association, never the listener; the peer gets an abort, the log the trace.
+        } catch (RuntimeException | Error e) {
+            // A bug (or a linkage or heap failure) must cost one association, never the listener; the peer gets
+            // an abort, the log the trace.
             LOG.error("DIMSE association from {} failed unexpectedly", who(session, remote), e);
             abort(writer, session, remote, 0, "internal error " + e);
         }
