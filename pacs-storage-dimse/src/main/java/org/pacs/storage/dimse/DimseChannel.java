@@ -247,14 +247,21 @@ final class DimseChannel {
         } while (off < len);
     }
 
-    /** A data set streamed from the archive: each fragment is sent once the next is known (to mark the last). */
-    void writeData(int contextId, InputStream in) throws IOException {
-        byte[] cur = new byte[maxFragment];
-        byte[] next = new byte[maxFragment];
-        int n = readUpTo(in, cur);
+    /**
+     * A data set streamed from the archive: each fragment is sent once the next is known (to mark the last).
+     * {@code padOdd}: a deflated stream of odd length gets the one trailing NUL PS3.5 A.5 prescribes, since
+     * fragments must have even lengths.
+     */
+    void writeData(int contextId, InputStream in, boolean padOdd) throws IOException {
+        byte[] cur = new byte[maxFragment + 1];
+        byte[] next = new byte[maxFragment + 1];
+        int n = readUpTo(in, cur, maxFragment);
         while (true) {
-            int m = n < cur.length ? 0 : readUpTo(in, next);
+            int m = n < maxFragment ? 0 : readUpTo(in, next, maxFragment);
             boolean last = m == 0;
+            if (last && padOdd && (n & 1) != 0) {
+                cur[n++] = 0;
+            }
             writer.pdv(contextId, last ? 2 : 0, cur, 0, n, last);
             if (last) {
                 return;
@@ -266,10 +273,10 @@ final class DimseChannel {
         }
     }
 
-    private static int readUpTo(InputStream in, byte[] b) throws IOException {
+    private static int readUpTo(InputStream in, byte[] b, int max) throws IOException {
         int off = 0;
-        while (off < b.length) {
-            int r = in.read(b, off, b.length - off);
+        while (off < max) {
+            int r = in.read(b, off, max - off);
             if (r < 0) {
                 break;
             }

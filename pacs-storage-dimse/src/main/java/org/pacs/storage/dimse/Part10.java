@@ -80,8 +80,11 @@ final class Part10 {
         return out.toByteArray();
     }
 
-    /** A stored instance's data set (after its meta group) and the transfer syntax its meta group names. */
-    record StoredDataset(String transferSyntax, InputStream dataset) {
+    /**
+     * A stored instance's data set (after its meta group), the transfer syntax its meta group names, and how many
+     * bytes preamble and meta group took (so the data set's length is the file size minus that).
+     */
+    record StoredDataset(String transferSyntax, InputStream dataset, long headerLength) {
     }
 
     /**
@@ -94,9 +97,10 @@ final class Part10 {
         byte[] head = in.readNBytes(132);
         if (head.length < 132 || head[128] != 'D' || head[129] != 'I' || head[130] != 'C' || head[131] != 'M') {
             in.reset();
-            return new StoredDataset(orDefault(catalogSyntax), in);
+            return new StoredDataset(orDefault(catalogSyntax), in, 0);
         }
         String ts = null;
+        long consumed = 132;
         // Walk group 0002 element by element (explicit VR LE): files whose group length is missing or wrong exist.
         while (true) {
             in.mark(12);
@@ -108,7 +112,8 @@ final class Part10 {
             int element = (h[2] & 0xFF) | ((h[3] & 0xFF) << 8);
             String vr = new String(h, 4, 2, StandardCharsets.US_ASCII);
             long len;
-            if (vr.equals("OB") || vr.equals("UN") || vr.equals("UT") || vr.equals("SQ") || vr.equals("OW")) {
+            boolean longForm = vr.equals("OB") || vr.equals("UN") || vr.equals("UT") || vr.equals("SQ") || vr.equals("OW");
+            if (longForm) {
                 byte[] l = in.readNBytes(4);
                 if (l.length < 4) {
                     throw StorageException.invalidInput("truncated meta group");
@@ -121,11 +126,15 @@ final class Part10 {
                 throw StorageException.invalidInput("meta group element of " + len + " bytes");
             }
             byte[] v = in.readNBytes((int) len);
+            if (v.length < len) {
+                throw StorageException.invalidInput("truncated meta group");
+            }
+            consumed += 8 + (longForm ? 4 : 0) + len;
             if (element == 0x0010) {
                 ts = new String(v, StandardCharsets.US_ASCII).replace("\0", "").trim();
             }
         }
-        return new StoredDataset(ts == null || ts.isEmpty() ? orDefault(catalogSyntax) : ts, in);
+        return new StoredDataset(ts == null || ts.isEmpty() ? orDefault(catalogSyntax) : ts, in, consumed);
     }
 
     private static String orDefault(String ts) {

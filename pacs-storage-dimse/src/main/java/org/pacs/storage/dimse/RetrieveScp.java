@@ -13,6 +13,7 @@ import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.Tag;
+import org.pacs.storage.dicom.TransferSyntax;
 import org.pacs.storage.dicom.VR;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,9 +94,15 @@ final class RetrieveScp {
                 }
                 List<String[]> pairs = batch.stream().map(i -> new String[] {i.sopClassUid(), i.transferSyntaxUid()})
                         .map(p -> p[0] + "|" + p[1]).distinct().map(p -> p.split("\\|", 2)).toList();
-                try (StoreScu scu = StoreScu.open(s.config(), destAe, dest, pairs)) {
+                StoreScu scu = null;
+                try {
+                    scu = StoreScu.open(s.config(), destAe, dest, pairs);
                     send(rq, ctx, batch, t, scu.channel(), scu);
+                    scu.close();
                 } catch (IOException e) {
+                    if (scu != null) {
+                        scu.abort();
+                    }
                     LOG.info("C-MOVE from {} to {}: {}", s.who(), destAe, e.getMessage());
                     for (StoredInstance i : batch) {
                         if (!done.contains(i.sopInstanceUid().value())) {
@@ -190,8 +197,23 @@ final class RetrieveScp {
         }
         try (stored) {
             Part10.StoredDataset ds = Part10.openDataset(stored, inst.transferSyntaxUid());
-            StoreScu.Result r = StoreScu.store(target, contextId, messageId, inst.sopClassUid(), uid, ds.dataset(),
-                    get ? null : s.config().aeTitle(), rq.messageId(), get ? rq.messageId() : -1);
+            boolean deflated = ds.transferSyntax().equals(TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN);
+            if (((inst.sizeBytes() - ds.headerLength()) & 1) != 0 && !deflated) {
+                // Elements have even lengths (PS3.5 7.1.1), so do P-DATA fragments: this one cannot travel as is.
+                t.fail(uid, "stored data set has an odd length; check it with 'verify'");
+                return;
+            }
+            StoreScu.Result r;
+            try {
+                r = StoreScu.store(target, contextId, messageId, inst.sopClassUid(), uid, ds.dataset(), deflated,
+                        get ? null : s.config().aeTitle(), rq.messageId(), get ? rq.messageId() : -1);
+            } catch (ProtocolException e) {
+                if (get) {
+                    throw e;
+                }
+                // The destination broke the protocol: that ends its association, not the C-MOVE SCU's.
+                throw new IOException("destination protocol error: " + e.getMessage());
+            }
             t.cancelled |= r.cancelled();
             if (r.status() == Status.SUCCESS) {
                 t.completed++;

@@ -98,7 +98,7 @@ final class StoreScu implements AutoCloseable {
      * the SCU may send C-CANCEL-RQ meanwhile ({@code cancelId} is the C-GET's message ID; -1 for none).
      */
     static Result store(DimseChannel ch, int contextId, int messageId, String sopClass, String sopInstance,
-                        InputStream dataset, String originatorAe, int originatorId, int cancelId)
+                        InputStream dataset, boolean padOdd, String originatorAe, int originatorId, int cancelId)
             throws IOException, ProtocolException {
         Command rq = Command.request(Command.C_STORE_RQ, messageId, sopClass, true)
                 .string(Command.AFFECTED_SOP_INSTANCE, sopInstance);
@@ -106,7 +106,7 @@ final class StoreScu implements AutoCloseable {
             rq.string(Command.MOVE_ORIGINATOR_AE, originatorAe).us(Command.MOVE_ORIGINATOR_ID, originatorId);
         }
         ch.writeCommand(contextId, rq);
-        ch.writeData(contextId, dataset);
+        ch.writeData(contextId, dataset, padOdd);
         boolean cancelled = false;
         while (true) {
             Command rsp = ch.readCommand();
@@ -127,9 +127,26 @@ final class StoreScu implements AutoCloseable {
         }
     }
 
+    /** Drops the connection without A-RELEASE: after the destination failed, a release would only wait. */
+    void abort() {
+        try {
+            channel.writer().abort(0, 0);
+        } catch (IOException e) {
+            // gone already
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing
+        }
+    }
+
     /** A-RELEASE; a destination that does not answer within the idle time is simply disconnected. */
     @Override
     public void close() throws IOException {
+        if (socket.isClosed()) {
+            return;
+        }
         try {
             channel.writer().writeFixed(PduReader.RELEASE_RQ, 0, 0, 0);
             while (channel.readCommand() != null) {
