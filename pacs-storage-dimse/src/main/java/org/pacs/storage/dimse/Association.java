@@ -148,7 +148,12 @@ final class Association {
 
     private void abort(PduWriter writer, Session session, String remote, int reason, String why) {
         LOG.info("DIMSE association from {} aborted: {}", who(session, remote), why);
-        record(session, "ABORT", why);
+        if (session != null) {
+            record(session, "ABORT", why);
+        } else {
+            // Before the A-ASSOCIATE-RQ was understood nobody is known by AE title, only by address.
+            new Session("", "", remote, null, archive, config, audit).record("ABORT", why, reason, 0, 0, 0);
+        }
         try {
             writer.abort(2, reason);
             transport.shutdownOutput();

@@ -65,9 +65,21 @@ final class DimseChannel {
         return writer;
     }
 
-    /** Something is already buffered or waiting on the socket (a C-CANCEL between our responses). */
-    boolean inputPending() throws IOException {
-        return pos < end || rawIn.available() > 0;
+    /**
+     * The type of the PDU already waiting (a C-CANCEL between our responses, or an A-ABORT), without consuming it;
+     * -1 when nothing waits. The stream under the reader is buffered, so it can be peeked with mark/reset.
+     */
+    int waitingPdu() throws IOException {
+        if (pos < end) {
+            return PduReader.P_DATA;
+        }
+        if (rawIn.available() <= 0) {
+            return -1;
+        }
+        rawIn.mark(1);
+        int type = rawIn.read();
+        rawIn.reset();
+        return type;
     }
 
     /** The next command and its context id ({@link #commandContext()}); null when the peer asked to release. */

@@ -135,10 +135,12 @@ final class FindScp {
 
         /**
          * Whether the peer sent C-CANCEL-RQ for {@code rq}; called between responses. The async window is 1, so
-         * anything else arriving now is a protocol error.
+         * another request arriving now is a protocol error; an A-ABORT ends the association at once; an early
+         * A-RELEASE-RQ waits until the operation is done.
          */
         static boolean cancelled(DimseChannel ch, Command rq) throws IOException, ProtocolException {
-            if (!ch.inputPending()) {
+            int waiting = ch.waitingPdu();
+            if (waiting != PduReader.P_DATA && waiting != PduReader.ABORT) {
                 return false;
             }
             Command c = ch.readCommand();
