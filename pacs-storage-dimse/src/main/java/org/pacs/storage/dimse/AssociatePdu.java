@@ -35,8 +35,8 @@ record AssociatePdu(boolean accept, String calledAe, String callingAe, String ap
         PduReader.Cursor c = new PduReader.Cursor(b, 0, b.length);
         int version = c.u16();
         c.skip(2);
-        String called = c.ascii(16).trim();
-        String calling = c.ascii(16).trim();
+        String called = printable(c.ascii(16).trim());
+        String calling = printable(c.ascii(16).trim());
         c.skip(32);
         if ((version & 1) == 0) {
             throw new ProtocolException(ProtocolException.INVALID_PARAMETER, "protocol version " + version);
@@ -61,6 +61,13 @@ record AssociatePdu(boolean accept, String calledAe, String callingAe, String ap
                     "A-ASSOCIATE without application context or user information item");
         }
         return new AssociatePdu(accept, called, calling, appContext, contexts, user);
+    }
+
+    /** AE titles end up in logs and the audit: control and non-ASCII bytes are shown as '?' (no log forging). */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.chars().forEach(ch -> b.append(ch >= 0x20 && ch < 0x7F ? (char) ch : '?'));
+        return b.toString();
     }
 
     private static Context context(PduReader.Cursor c, boolean ac) throws ProtocolException {

@@ -86,7 +86,7 @@ final class Association {
             transport.readTimeout((int) config.idleTimeout().toMillis());
             serve(session);
             writer.writeFixed(PduReader.RELEASE_RP, 0, 0, 0);
-            LOG.info("DIMSE association from {} released", session.who());
+            LOG.info("DIMSE association from {} released: {}", session.who(), session.summary());
             session.record("RELEASE", "", 0, 0, 0, 0);
             awaitClose(in);
         } catch (ProtocolException e) {
@@ -147,7 +147,8 @@ final class Association {
     }
 
     private void abort(PduWriter writer, Session session, String remote, int reason, String why) {
-        LOG.info("DIMSE association from {} aborted: {}", who(session, remote), why);
+        LOG.info("DIMSE association from {} aborted: {}{}", who(session, remote), why,
+                session == null ? "" : "; " + session.summary());
         if (session != null) {
             record(session, "ABORT", why);
         } else {

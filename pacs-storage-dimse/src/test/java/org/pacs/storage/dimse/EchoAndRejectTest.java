@@ -27,7 +27,7 @@ class EchoAndRejectTest extends DimseTestBed {
     }
 
     @Test
-    void echoOverManyAssociationsAndSmallPdus() throws Exception {
+    void repeatedEchoWithSmallPdus() throws Exception {
         start(config().withMaxPduLength(4096));
         Dcmtk.Result r = Dcmtk.run(Dcmtk.cmd("echoscu", "--repeat", "5", "--call", "PACS", "--max-pdu", "4096",
                 "127.0.0.1", port()));
