@@ -55,6 +55,24 @@ class EchoAndRejectTest extends DimseTestBed {
     }
 
     @Test
+    void associationsBeyondTheLimitAreRejectedAsTransient() throws Exception {
+        start(config().withMaxAssociations(1));
+        try (java.net.Socket held = new java.net.Socket("127.0.0.1", server.port())) {
+            // One association established and kept open...
+            held.getOutputStream().write(HostilePeerTest.pdu(PduReader.ASSOCIATE_RQ,
+                    HostilePeerTest.echoRequest().encode()));
+            assertThat(held.getInputStream().read()).isEqualTo(PduReader.ASSOCIATE_AC);
+            // ...so the next one is refused for now: transient, local limit exceeded.
+            Dcmtk.Result r = Dcmtk.run(Dcmtk.cmd("echoscu", "-aec", "PACS", "127.0.0.1", port()));
+            assertThat(r.exit()).isNotZero();
+            assertThat(r.output()).contains("Rejected Transient").contains("Local Limit Exceeded");
+        }
+        org.awaitility.Awaitility.await().until(() -> server.activeAssociations() == 0);
+        Dcmtk.Result again = Dcmtk.run(Dcmtk.cmd("echoscu", "-aec", "PACS", "127.0.0.1", port()));
+        assertThat(again.exit()).as(again.output()).isZero();
+    }
+
+    @Test
     void noAcceptablePresentationContextIsRejected() throws Exception {
         assumeTrue(Dcmtk.available("findscu"), "DCMTK findscu is not installed");
         start(config());
