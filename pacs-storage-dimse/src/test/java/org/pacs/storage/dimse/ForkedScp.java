@@ -11,7 +11,8 @@ import org.pacs.storage.file.FileStorageConfig;
 
 /**
  * Our SCP over a FileStorage in a JVM of its own (run with a small -Xmx by BigInstanceTest): writes its port to
- * args[1], serves until stdin closes, then prints the peak heap used.
+ * args[1], serves until stdin closes, then prints the peak heap used. args[2] "fsync" makes every store durable
+ * (the archive's default); without it the store is not forced to disk, like DCMTK's storescp (for measuring).
  */
 public final class ForkedScp {
 
@@ -19,7 +20,8 @@ public final class ForkedScp {
     }
 
     public static void main(String[] args) throws Exception {
-        try (FileStorage archive = new FileStorage(FileStorageConfig.of(Path.of(args[0])).withFsync(false));
+        try (FileStorage archive = new FileStorage(FileStorageConfig.of(Path.of(args[0]))
+                .withFsync(args.length > 2 && args[2].equals("fsync")));
              DimseServer server = new DimseServer(DimseConfig.defaults().withPort(0), archive).start()) {
             Path tmp = Path.of(args[1] + ".tmp");
             Files.writeString(tmp, Integer.toString(server.port()));
