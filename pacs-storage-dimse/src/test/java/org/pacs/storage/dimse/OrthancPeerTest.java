@@ -26,7 +26,6 @@ class OrthancPeerTest extends DimseTestBed {
 
     static final Path ORTHANC = Path.of("/usr/sbin/Orthanc");
     Process orthanc;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     String base;
 
     @AfterEach
@@ -37,10 +36,18 @@ class OrthancPeerTest extends DimseTestBed {
         }
     }
 
+    /**
+     * A client per request: Orthanc may close a kept-alive connection just as the JDK client reuses it
+     * ("header parser received no bytes"), and a fresh connection each time sidesteps that race.
+     */
+    private static HttpClient http() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
     private String call(String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http().send(b.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isBetween(200, 299);
         return r.body();
     }
@@ -74,7 +81,7 @@ class OrthancPeerTest extends DimseTestBed {
                 .until(() -> call("GET", "/system", null).contains("ORTHANC"));
 
         // A study in Orthanc: pydicom's MR_small in its own study.
-        HttpResponse<String> up = http.send(HttpRequest.newBuilder(URI.create(base + "/instances"))
+        HttpResponse<String> up = http().send(HttpRequest.newBuilder(URI.create(base + "/instances"))
                 .POST(HttpRequest.BodyPublishers.ofFile(Corpus.PYDICOM.resolve("MR_small.dcm"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
