@@ -89,7 +89,7 @@ final class DimseChannel {
         }
         ByteArrayOutputStream cmd = new ByteArrayOutputStream(256);
         while (true) {
-            if (pos >= end && !nextPData(true)) {
+            if (pos >= end && !nextPData(cmd.size() == 0)) {
                 return null;
             }
             int[] pdv = nextPdv();
@@ -181,7 +181,7 @@ final class DimseChannel {
     private void nextDataFragment() throws IOException {
         try {
             if (pos >= end && !nextPData(false)) {
-                throw new LinkException("A-RELEASE-RQ inside a data set", null);
+                throw new ProtocolException(ProtocolException.UNEXPECTED_PDU, "A-RELEASE-RQ inside a data set");
             }
             int[] pdv = nextPdv();
             if ((pdv[1] & 1) != 0 || pdv[0] != dataContext) {
