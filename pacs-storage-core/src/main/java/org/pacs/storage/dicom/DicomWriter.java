@@ -61,6 +61,26 @@ public final class DicomWriter {
         }
     }
 
+    /**
+     * A bare dataset (no preamble, no meta group) in Explicit or Implicit VR Little Endian, as a network
+     * message carries it (DIMSE identifiers and command-less data sets). The stream is flushed, not closed.
+     */
+    public static void writeDataset(DicomDataset dataset, OutputStream out, String transferSyntaxUid) {
+        boolean explicit = TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
+        if (!explicit && !TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid)) {
+            throw StorageException.invalidInput("Transfer syntax " + transferSyntaxUid + " cannot be written; use "
+                    + TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN + " or " + TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN + ".");
+        }
+        try {
+            BufferedOutputStream buffered = new BufferedOutputStream(out, 16 * 1024);
+            new DicomOutput(buffered, explicit).writeDataset(dataset, SpecificCharacterSet.DEFAULT);
+            buffered.flush();
+        } catch (IOException e) {
+            throw new StorageException(StorageException.Reason.UNAVAILABLE,
+                    "Could not write the DICOM data set (" + e.getMessage() + "); check the target and retry.", e);
+        }
+    }
+
     public static byte[] toBytes(DicomDataset dataset, String transferSyntaxUid) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         write(dataset, b, transferSyntaxUid);

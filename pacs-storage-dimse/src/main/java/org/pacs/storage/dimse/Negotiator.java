@@ -1,0 +1,93 @@
+package org.pacs.storage.dimse;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides an A-ASSOCIATE-RQ (PS3.8 §7.1.1.7-9, §9.3.4): the checks run in the standard's order and the first
+ * failing one gives the A-ASSOCIATE-RJ's result, source and reason; otherwise the AC accepts, per context, the
+ * first proposed transfer syntax we support (the requestor lists them in its order of preference).
+ */
+final class Negotiator {
+
+    /** A-ASSOCIATE-RJ fields (PS3.8 table 9-21). */
+    record Rejection(int result, int source, int reason, String why) {
+        static final int PERMANENT = 1;
+        static final int TRANSIENT = 2;
+    }
+
+    /** Either a rejection, or the AC to send and the contexts it accepted. */
+    record Decision(Rejection rejection, AssociatePdu accept, Map<Integer, DimseChannel.Context> contexts) {
+    }
+
+    static final String IMPLEMENTATION_VERSION = "PACS_STORAGE_01";
+
+    private final DimseConfig config;
+
+    Negotiator(DimseConfig config) {
+        this.config = config;
+    }
+
+    Decision decide(AssociatePdu rq) {
+        if (!rq.applicationContext().equals(AssociatePdu.DICOM_APPLICATION_CONTEXT)) {
+            return reject(1, 2, "application context " + rq.applicationContext() + " is not DICOM's");
+        }
+        if (!rq.calledAe().equals(config.aeTitle())) {
+            return reject(1, 7, "called AE title '" + rq.calledAe() + "' is not ours (" + config.aeTitle() + ")");
+        }
+        if (!config.allowedCallingAeTitles().isEmpty() && !config.allowedCallingAeTitles().contains(rq.callingAe())) {
+            return reject(1, 3, "calling AE title '" + rq.callingAe() + "' is not in dimse.allowed-calling-ae-titles");
+        }
+        List<AssociatePdu.Context> results = new ArrayList<>();
+        Map<Integer, DimseChannel.Context> accepted = new LinkedHashMap<>();
+        for (AssociatePdu.Context pc : rq.contexts()) {
+            String as = pc.abstractSyntax();
+            boolean storage = SopClasses.isStorage(as);
+            if (!storage && !SopClasses.isService(as)) {
+                results.add(new AssociatePdu.Context(pc.id(), 3, "", List.of(pc.transferSyntaxes().get(0))));
+                continue;
+            }
+            String chosen = null;
+            for (String ts : pc.transferSyntaxes()) {
+                if (storage ? SopClasses.isStorableSyntax(ts) : SopClasses.SERVICE_SYNTAXES.contains(ts)) {
+                    chosen = ts;
+                    break;
+                }
+            }
+            if (chosen == null || accepted.containsKey(pc.id())) {
+                results.add(new AssociatePdu.Context(pc.id(), 4, "", List.of(pc.transferSyntaxes().get(0))));
+                continue;
+            }
+            results.add(new AssociatePdu.Context(pc.id(), 0, "", List.of(chosen)));
+            accepted.put(pc.id(), new DimseChannel.Context(pc.id(), as, chosen));
+        }
+        if (accepted.isEmpty()) {
+            return reject(1, 1, "none of the " + rq.contexts().size() + " proposed presentation contexts is supported");
+        }
+        // Roles are answered as proposed for the classes we accepted: a C-GET SCU asks to be the storage SCP.
+        List<AssociatePdu.Role> roles = new ArrayList<>();
+        for (AssociatePdu.Role r : rq.userInfo().roles()) {
+            if (accepted.values().stream().anyMatch(c -> c.abstractSyntax().equals(r.sopClass()))) {
+                roles.add(r);
+            }
+        }
+        // The asynchronous operations window is answered as 1/1: operations are performed one at a time.
+        AssociatePdu.UserInfo user = new AssociatePdu.UserInfo(config.maxPduLength(),
+                org.pacs.storage.dicom.DicomWriter.IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION, roles,
+                rq.userInfo().asyncWindow());
+        AssociatePdu ac = new AssociatePdu(true, rq.calledAe(), rq.callingAe(), AssociatePdu.DICOM_APPLICATION_CONTEXT,
+                results, user);
+        return new Decision(null, ac, accepted);
+    }
+
+    private static Decision reject(int source, int reason, String why) {
+        return new Decision(new Rejection(Rejection.PERMANENT, source, reason, why), null, Map.of());
+    }
+
+    /** Too many associations at once: transient, service provider (presentation), local limit exceeded. */
+    static Rejection busy(int limit) {
+        return new Rejection(Rejection.TRANSIENT, 3, 2, "more than " + limit + " associations at once");
+    }
+}
