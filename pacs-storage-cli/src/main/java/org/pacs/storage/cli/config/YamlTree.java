@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -122,6 +123,11 @@ final class YamlTree {
 
     private JsonNode value(JsonParser p, String key) throws IOException {
         JsonToken t = p.currentToken();
+        if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+            // Jackson hands an alias over as its anchor's name, not as the aliased value: refuse, never misread.
+            throw new UsageException(where(key) + ": YAML aliases (*" + p.getText() + ") are not supported in the"
+                    + " configuration; write the value out.");
+        }
         if (t == JsonToken.START_OBJECT) {
             return object(p, key);
         }

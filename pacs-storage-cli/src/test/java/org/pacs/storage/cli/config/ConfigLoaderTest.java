@@ -276,6 +276,9 @@ class ConfigLoaderTest {
                 .hasMessage("nul.yaml:6: security.database has no value; give one or remove the key to use the"
                         + " default.");
         assertThat(loader.parse("", "empty.yaml").hot().type()).isEqualTo("file");
+        assertThatThrownBy(() -> loader.parse("tiers:\n  hot: &h\n    type: recording\n  warm: *h\n", "alias.yaml"))
+                .hasMessage("alias.yaml:4: tiers.warm: YAML aliases (*h) are not supported in the configuration;"
+                        + " write the value out.");
     }
 
     @Test
