@@ -26,4 +26,12 @@ public record CatalogConfig(String url, String user, String password) {
         return new CatalogConfig(url.replaceAll("(?i)(password=)[^&;]*", "$1" + mask), user,
                 password == null ? null : mask);
     }
+
+    public CatalogConfig withUrl(String u) {
+        return new CatalogConfig(u, user, password);
+    }
+
+    public CatalogConfig withCredentials(String u, String p) {
+        return new CatalogConfig(url, u, p);
+    }
 }

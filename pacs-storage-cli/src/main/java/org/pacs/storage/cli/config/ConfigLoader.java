@@ -124,7 +124,7 @@ public final class ConfigLoader {
         Map<String, TierConfig> tiers = d.tiers() != null ? tiers(d.tiers(), file)
                 : (source.equals(EMBEDDED) ? Map.of() : parse(embeddedText(), EMBEDDED).tiers());
         if (!tiers.containsKey(CliConfig.HOT)) {
-            throw new UsageException(file.where("tiers") + ": tiers.hot is missing; every archive needs a hot tier"
+            throw new UsageException(file.source() + ":" + file.line("tiers") + ": tiers.hot is missing; every archive needs a hot tier"
                     + " (e.g. type: file, root-path: pacs-archive/hot).");
         }
         return new CliConfig(source, tiers, d.catalog(), d.hsm(), d.migration(), d.security());

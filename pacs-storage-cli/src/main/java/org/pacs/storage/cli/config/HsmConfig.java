@@ -9,4 +9,20 @@ public record HsmConfig(PolicyConfig policy, boolean trackAccessTime, boolean ve
     public HsmConfig {
         InvalidSetting.required("policy", policy);
     }
+
+    public HsmConfig withPolicy(PolicyConfig p) {
+        return new HsmConfig(p, trackAccessTime, verifyAfterMigration, deleteAfterMigration);
+    }
+
+    public HsmConfig withTrackAccessTime(boolean b) {
+        return new HsmConfig(policy, b, verifyAfterMigration, deleteAfterMigration);
+    }
+
+    public HsmConfig withVerifyAfterMigration(boolean b) {
+        return new HsmConfig(policy, trackAccessTime, b, deleteAfterMigration);
+    }
+
+    public HsmConfig withDeleteAfterMigration(boolean b) {
+        return new HsmConfig(policy, trackAccessTime, verifyAfterMigration, b);
+    }
 }

@@ -11,4 +11,16 @@ public record MigrationConfig(Duration migrationInterval, int maxConcurrentMigra
         InvalidSetting.required("migration-interval", migrationInterval);
         InvalidSetting.nonNegative("max-concurrent-migrations", maxConcurrentMigrations);
     }
+
+    public MigrationConfig withMigrationInterval(Duration d) {
+        return new MigrationConfig(d, maxConcurrentMigrations, autoStart);
+    }
+
+    public MigrationConfig withMaxConcurrentMigrations(int n) {
+        return new MigrationConfig(migrationInterval, n, autoStart);
+    }
+
+    public MigrationConfig withAutoStart(boolean b) {
+        return new MigrationConfig(migrationInterval, maxConcurrentMigrations, b);
+    }
 }

@@ -15,4 +15,28 @@ public record PolicyConfig(Duration hotToWarm, Duration warmToCold, boolean auto
         InvalidSetting.required("warm-to-cold", warmToCold);
         InvalidSetting.nonNegative("max-instances-per-cycle", maxInstancesPerCycle);
     }
+
+    public PolicyConfig withHotToWarm(Duration d) {
+        return new PolicyConfig(d, warmToCold, autoMigrate, minMigrationSize, maxInstancesPerCycle, maxBytesPerCycle);
+    }
+
+    public PolicyConfig withWarmToCold(Duration d) {
+        return new PolicyConfig(hotToWarm, d, autoMigrate, minMigrationSize, maxInstancesPerCycle, maxBytesPerCycle);
+    }
+
+    public PolicyConfig withAutoMigrate(boolean b) {
+        return new PolicyConfig(hotToWarm, warmToCold, b, minMigrationSize, maxInstancesPerCycle, maxBytesPerCycle);
+    }
+
+    public PolicyConfig withMinMigrationSize(long bytes) {
+        return new PolicyConfig(hotToWarm, warmToCold, autoMigrate, bytes, maxInstancesPerCycle, maxBytesPerCycle);
+    }
+
+    public PolicyConfig withMaxInstancesPerCycle(int n) {
+        return new PolicyConfig(hotToWarm, warmToCold, autoMigrate, minMigrationSize, n, maxBytesPerCycle);
+    }
+
+    public PolicyConfig withMaxBytesPerCycle(long bytes) {
+        return new PolicyConfig(hotToWarm, warmToCold, autoMigrate, minMigrationSize, maxInstancesPerCycle, bytes);
+    }
 }

@@ -8,4 +8,8 @@ public record SecurityConfig(String database) {
     public SecurityConfig {
         InvalidSetting.required("database", database);
     }
+
+    public SecurityConfig withDatabase(String path) {
+        return new SecurityConfig(path);
+    }
 }

@@ -132,7 +132,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse("tiers:\n  hot:\n    root-path: /x\n", "l.yaml"))
                 .hasMessageContaining("l.yaml:3: tiers.hot.type is missing");
         assertThatThrownBy(() -> loader.parse("tiers:\n  warm:\n    type: recording\n", "m.yaml"))
-                .hasMessageContaining("tiers.hot is missing");
+                .hasMessageContaining("m.yaml:1: tiers.hot is missing");
     }
 
     @Test
@@ -204,7 +204,7 @@ class ConfigLoaderTest {
 
         assertThat(c.hsm()).isEqualTo(new HsmConfig(new PolicyConfig(Duration.ofMillis(500), Duration.ofMinutes(7),
                 false, 100L << 20, 7, 15_000_000_000L), false, false, true));
-        assertThat(c.migration()).isEqualTo(new MigrationConfig(Duration.ofHours(1), 0, true));
+        assertThat(c.migration()).isEqualTo(MigrationConfig.DEFAULTS.withMaxConcurrentMigrations(0).withAutoStart(true));
         assertThat(c.catalog()).isEqualTo(CatalogConfig.DEFAULTS);
         assertThat(loader.parse(TIERS, "none.yaml").hsm()).isEqualTo(HsmConfig.DEFAULTS);
     }
