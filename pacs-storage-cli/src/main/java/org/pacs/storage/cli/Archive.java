@@ -15,9 +15,11 @@ import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.catalog.InstanceCatalog;
 import org.pacs.storage.catalog.JdbcInstanceCatalog;
+import org.pacs.storage.cli.config.CatalogConfig;
 import org.pacs.storage.cli.config.CliConfig;
 import org.pacs.storage.cli.config.ConfigValue;
-import org.pacs.storage.cli.config.Section;
+import org.pacs.storage.cli.config.HsmConfig;
+import org.pacs.storage.cli.config.PolicyConfig;
 import org.pacs.storage.cli.config.TierConfig;
 import org.pacs.storage.hsm.HsmStatistics;
 import org.pacs.storage.blob.BlobStore;
@@ -71,17 +73,15 @@ public final class Archive implements AutoCloseable {
         }
     }
 
-    private static InstanceCatalog openCatalog(Section c) {
-        ConfigValue url = c.value("url").orElseThrow();
-        String u = url.value();
+    private static InstanceCatalog openCatalog(CatalogConfig c) {
+        String u = c.url();
         if (u.startsWith("jdbc:sqlite:")) {
             return JdbcInstanceCatalog.sqlite(Path.of(u.substring("jdbc:sqlite:".length())));
         }
         if (u.startsWith("jdbc:postgresql:")) {
-            return JdbcInstanceCatalog.postgres(u, c.string("user").orElse(null), c.string("password").orElse(null),
-                    POSTGRES_POOL);
+            return JdbcInstanceCatalog.postgres(u, c.user(), c.password(), POSTGRES_POOL);
         }
-        throw new UsageException(url.where() + ": '" + u + "' is not a supported catalog; accepted:"
+        throw new UsageException("catalog.url: '" + u + "' is not a supported catalog; accepted:"
                 + " jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DATABASE.");
     }
 
@@ -92,18 +92,19 @@ public final class Archive implements AutoCloseable {
         return v == null ? null : org.pacs.storage.spi.SettingValues.duplicatePolicy("duplicate-policy", v.value());
     }
 
-    static HsmStorageConfig hsmConfig(Section h) {
+    static HsmStorageConfig hsmConfig(HsmConfig h) {
+        PolicyConfig p = h.policy();
         TierPolicy policy = TierPolicy.defaults()
-                .withHotToWarm(h.duration("policy.hot-to-warm"))
-                .withWarmToCold(h.duration("policy.warm-to-cold"))
-                .withAutoMigrate(h.bool("policy.auto-migrate"))
-                .withMinMigrationSize(h.size("policy.min-migration-size"))
-                .withMaxInstancesPerCycle(h.integer("policy.max-instances-per-cycle"))
-                .withMaxBytesPerCycle(h.size("policy.max-bytes-per-cycle"));
+                .withHotToWarm(p.hotToWarm())
+                .withWarmToCold(p.warmToCold())
+                .withAutoMigrate(p.autoMigrate())
+                .withMinMigrationSize(p.minMigrationSize())
+                .withMaxInstancesPerCycle(p.maxInstancesPerCycle())
+                .withMaxBytesPerCycle(p.maxBytesPerCycle());
         return HsmStorageConfig.defaults().withPolicy(policy)
-                .withTrackAccessTime(h.bool("track-access-time"))
-                .withVerifyAfterMigration(h.bool("verify-after-migration"))
-                .withDeleteAfterMigration(h.bool("delete-after-migration"));
+                .withTrackAccessTime(h.trackAccessTime())
+                .withVerifyAfterMigration(h.verifyAfterMigration())
+                .withDeleteAfterMigration(h.deleteAfterMigration());
     }
 
     public CliConfig config() {

@@ -1,12 +1,17 @@
 package org.pacs.storage.cli;
 
-import java.util.LinkedHashMap;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.pacs.storage.StorageException;
 import org.pacs.storage.cli.config.CliConfig;
+import org.pacs.storage.cli.config.ConfigLoader;
 import org.pacs.storage.cli.config.ConfigValue;
-import org.pacs.storage.cli.config.Section;
-import org.pacs.storage.cli.config.SettingSpec;
 import org.pacs.storage.cli.config.TierConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -15,6 +20,12 @@ import picocli.CommandLine.ParentCommand;
 final class ConfigCommand implements Callable<Integer> {
 
     static final String MASK = "********";
+
+    /** Plain YAML, quoted only where YAML needs it, so what is shown reads back as a configuration file. */
+    private static final ObjectWriter YAML = new YAMLMapper(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .build()).writer();
 
     @ParentCommand
     PacsStorageCli root;
@@ -33,63 +44,44 @@ final class ConfigCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             CliConfig c = parent.root.config();
-            Map<String, Object> doc = effective(c);
-            parent.root.print(doc, "# effective configuration, from " + c.source() + "\n" + yaml(doc, 0).stripTrailing());
+            ObjectNode doc = effective(c);
+            parent.root.print(doc, "# effective configuration, from " + c.source() + "\n" + yaml(doc).stripTrailing());
             return PacsStorageCli.OK;
         }
     }
 
-    static Map<String, Object> effective(CliConfig c) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("catalog", section(c.catalog()));
-        Map<String, Object> tiers = new LinkedHashMap<>();
+    /**
+     * The configuration as the records hold it, written back through the same mapper that read it (so durations
+     * and sizes print as {@code 30d} and {@code 10GiB}); unset optional keys left out, every secret masked.
+     */
+    static ObjectNode effective(CliConfig c) {
+        ObjectNode doc = ConfigLoader.MAPPER.createObjectNode();
+        doc.set("catalog", tree(c.catalog().masked(MASK)));
+        ObjectNode tiers = doc.putObject("tiers");
         for (TierConfig t : c.tiers().values()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("type", t.type());
+            ObjectNode tier = tiers.putObject(t.tier());
+            tier.put("type", t.type());
             for (Map.Entry<String, ConfigValue> e : t.settings().entrySet()) {
-                m.put(e.getKey(), t.isSecret(e.getKey()) ? MASK : e.getValue().value());
+                tier.put(e.getKey(), t.isSecret(e.getKey()) ? MASK : e.getValue().value());
             }
-            tiers.put(t.tier(), m);
         }
-        doc.put("tiers", tiers);
-        doc.put("hsm", section(c.hsm()));
-        doc.put("migration", section(c.migration()));
-        doc.put("security", section(c.security()));
+        doc.set("hsm", tree(c.hsm()));
+        doc.set("migration", tree(c.migration()));
+        doc.set("security", tree(c.security()));
         return doc;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> section(Section s) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (SettingSpec spec : s.specs()) {
-            s.string(spec.key()).ifPresent(v -> {
-                Map<String, Object> target = out;
-                String[] parts = spec.key().split("\\.");
-                for (int i = 0; i < parts.length - 1; i++) {
-                    target = (Map<String, Object>) target.computeIfAbsent(parts[i], k -> new LinkedHashMap<>());
-                }
-                target.put(parts[parts.length - 1], spec.secret() ? MASK : maskUrl(v));
-            });
-        }
-        return out;
+    private static ObjectNode tree(Object section) {
+        ObjectNode node = ConfigLoader.MAPPER.valueToTree(section);
+        node.properties().removeIf(e -> e.getValue().isNull());
+        return node;
     }
 
-    /** JDBC URLs may carry a password parameter; it is as secret as a password key. */
-    static String maskUrl(String v) {
-        return v.replaceAll("(?i)(password=)[^&;]*", "$1" + MASK);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String yaml(Map<String, Object> m, int indent) {
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, Object> e : m.entrySet()) {
-            sb.append("  ".repeat(indent)).append(e.getKey()).append(':');
-            if (e.getValue() instanceof Map<?, ?> child) {
-                sb.append(child.isEmpty() ? " {}\n" : "\n" + yaml((Map<String, Object>) child, indent + 1));
-            } else {
-                sb.append(' ').append(e.getValue()).append('\n');
-            }
+    static String yaml(ObjectNode doc) {
+        try {
+            return YAML.writeValueAsString(doc);
+        } catch (JsonProcessingException e) {
+            throw StorageException.internal("Cannot print the configuration: " + e.getOriginalMessage(), e);
         }
-        return sb.toString();
     }
 }

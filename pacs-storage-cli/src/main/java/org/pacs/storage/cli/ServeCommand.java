@@ -3,7 +3,7 @@ package org.pacs.storage.cli;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
-import org.pacs.storage.cli.config.Section;
+import org.pacs.storage.cli.config.MigrationConfig;
 import org.pacs.storage.cli.config.Units;
 import org.pacs.storage.hsm.HsmMigrationService;
 import org.pacs.storage.hsm.MigrationServiceConfig;
@@ -25,11 +25,11 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Archive archive = root.openArchive();
-        Section m = root.config().migration();
+        MigrationConfig m = root.config().migration();
         AtomicLong cycles = new AtomicLong();
         MigrationServiceConfig config = MigrationServiceConfig.defaults()
-                .withMigrationInterval(m.duration("migration-interval"))
-                .withMaxConcurrentMigrations(m.integer("max-concurrent-migrations"))
+                .withMigrationInterval(m.migrationInterval())
+                .withMaxConcurrentMigrations(m.maxConcurrentMigrations())
                 .withOnCycleComplete(r -> log("cycle " + cycles.incrementAndGet() + ": "
                         + Archive.describeCycle(Archive.json(r))))
                 .withOnMigrationError((uid, error) -> log("migration of " + uid + " failed: "
@@ -47,8 +47,8 @@ final class ServeCommand implements Callable<Integer> {
             }
         }, "pacs-storage-shutdown"));
         service.start();
-        log("serving: migration cycle every " + Units.formatDuration(m.duration("migration-interval"))
-                + ", up to " + m.integer("max-concurrent-migrations") + " migrations at a time; stop with Ctrl-C or"
+        log("serving: migration cycle every " + Units.formatDuration(m.migrationInterval())
+                + ", up to " + m.maxConcurrentMigrations() + " migrations at a time; stop with Ctrl-C or"
                 + " SIGTERM");
         stopped.await();
         return PacsStorageCli.OK;

@@ -46,7 +46,7 @@ final class UserCommands implements Callable<Integer> {
 
     /** Opens the database and resolves the actor, checking its permission for {@code action} on users. */
     private <T> T withStorage(Action action, java.util.function.BiFunction<SecurityStorage, String, T> body) {
-        Path db = Path.of(root.config().security().string("database").orElseThrow());
+        Path db = Path.of(root.config().security().database());
         try (SecurityStorage s = new SqliteSecurityStorage(db)) {
             String actor = SecurityStorage.SYSTEM_ACTOR;
             if (actingAs != null) {

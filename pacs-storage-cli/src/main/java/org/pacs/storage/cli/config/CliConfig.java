@@ -3,21 +3,27 @@ package org.pacs.storage.cli.config;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The effective configuration: where it came from, the tiers (hot always; warm and cold when configured) and
  * the CLI-owned sections with the spec's defaults filled in.
  */
-public record CliConfig(String source, Map<String, TierConfig> tiers, Section catalog, Section hsm,
-                        Section migration, Section security) {
+public record CliConfig(String source, Map<String, TierConfig> tiers, CatalogConfig catalog, HsmConfig hsm,
+                        MigrationConfig migration, SecurityConfig security) {
 
     public static final String HOT = "hot";
     public static final String WARM = "warm";
     public static final String COLD = "cold";
 
     public CliConfig {
+        Objects.requireNonNull(source, "source");
         tiers = Collections.unmodifiableMap(new LinkedHashMap<>(tiers));
+        Objects.requireNonNull(catalog, "catalog");
+        Objects.requireNonNull(hsm, "hsm");
+        Objects.requireNonNull(migration, "migration");
+        Objects.requireNonNull(security, "security");
     }
 
     public TierConfig hot() {
@@ -29,6 +35,6 @@ public record CliConfig(String source, Map<String, TierConfig> tiers, Section ca
     }
 
     public String catalogUrl() {
-        return catalog.string("url").orElseThrow();
+        return catalog.url();
     }
 }

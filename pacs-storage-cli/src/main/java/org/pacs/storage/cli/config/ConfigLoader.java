@@ -1,43 +1,65 @@
 package org.pacs.storage.cli.config;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.ServiceLoader;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.cli.UsageException;
 import org.pacs.storage.spi.StorageBackendProvider;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
- * Finds and validates the configuration: {@code --config FILE}, else {@code $PACS_STORAGE_CONFIG}, else
- * {@code ./pacs-storage.yaml}, else the embedded default. The YAML is read through snakeyaml's node API rather
- * than into maps, because only nodes keep line numbers and every rejection must name file, line, key and the
- * accepted values.
+ * Finds and reads the configuration: {@code --config FILE}, else {@code $PACS_STORAGE_CONFIG}, else
+ * {@code ./pacs-storage.yaml}, else the embedded default. The file is read into a {@link YamlTree} (lines kept),
+ * laid over the records' defaults and bound by Jackson into {@link CliConfig}; Jackson's refusals become
+ * messages naming file, line, key and the accepted values ({@link ConfigErrors}). The tiers stay string maps
+ * handed to each type's {@link StorageBackendProvider}, which owns its keys.
  */
 public final class ConfigLoader {
 
     public static final String ENV_VAR = "PACS_STORAGE_CONFIG";
     public static final String DEFAULT_FILE = "pacs-storage.yaml";
     public static final String EMBEDDED = "embedded default";
+    static final String DEFAULT_ARCHIVE = "pacs-archive";
     private static final String EMBEDDED_RESOURCE = "/org/pacs/storage/cli/default-config.yaml";
-    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+    private static final List<String> TIERS = List.of(CliConfig.HOT, CliConfig.WARM, CliConfig.COLD);
+
+    /**
+     * Binds trees to the configuration records and writes them back ({@code config show}): kebab-case keys,
+     * durations and sizes in {@link Units}' grammar, scalars only from text, and no key Jackson does not know.
+     */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
+            .addModule(new UnitsModule())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .withCoercionConfigDefaults(c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
+            .build();
+
+    /** What Jackson binds a file to; the tiers are turned into {@link TierConfig}s afterwards. */
+    record Document(CatalogConfig catalog, Tiers tiers, HsmConfig hsm, MigrationConfig migration,
+                    SecurityConfig security) {
+    }
+
+    record Tiers(Map<String, String> hot, Map<String, String> warm, Map<String, String> cold) {
+    }
 
     private final Map<String, String> env;
     private final Path workingDir;
@@ -80,162 +102,96 @@ public final class ConfigLoader {
     }
 
     public CliConfig parse(String text, String source) {
-        Node root;
-        try {
-            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
-        } catch (MarkedYAMLException e) {
-            Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            throw new UsageException(source + ":" + (m == null ? 0 : m.getLine() + 1) + ": not valid YAML ("
-                    + e.getProblem() + "); fix the syntax.", e);
-        } catch (YAMLException e) {
-            throw new UsageException(source + ": not valid YAML (" + e.getMessage() + "); fix the syntax.", e);
+        YamlTree file = YamlTree.read(text, source, env, ConfigErrors.keysOf(Document.class));
+        ObjectNode written = file.root().deepCopy();
+        if (written.get("catalog") instanceof TextNode url) {
+            written.putObject("catalog").set("url", url);
         }
-        Map<String, Node> top = root == null ? Map.of() : mapping(root, "", source, ConfigSchema.TOP_LEVEL);
-        Map<String, TierConfig> tiers = top.containsKey("tiers") ? tiers(top.get("tiers"), source)
+        ObjectNode doc = MAPPER.createObjectNode();
+        doc.set("catalog", MAPPER.valueToTree(CatalogConfig.DEFAULTS));
+        doc.set("hsm", MAPPER.valueToTree(HsmConfig.DEFAULTS));
+        doc.set("migration", MAPPER.valueToTree(MigrationConfig.DEFAULTS));
+        doc.set("security", MAPPER.valueToTree(SecurityConfig.DEFAULTS));
+        overlay(doc, written);
+        Document d;
+        try {
+            d = MAPPER.treeToValue(doc, Document.class);
+        } catch (JsonMappingException e) {
+            throw ConfigErrors.translate(e, file, doc);
+        } catch (IOException e) {
+            throw new UsageException(source + ": cannot be read (" + e.getMessage() + ").", e);
+        }
+        Map<String, TierConfig> tiers = d.tiers() != null ? tiers(d.tiers(), file)
                 : (source.equals(EMBEDDED) ? Map.of() : parse(embeddedText(), EMBEDDED).tiers());
         if (!tiers.containsKey(CliConfig.HOT)) {
-            throw new UsageException(source + ":" + line(top.get("tiers")) + ": tiers.hot is missing; every"
-                    + " archive needs a hot tier (e.g. type: file, root-path: pacs-archive/hot).");
+            throw new UsageException(file.source() + ":" + file.line("tiers") + ": tiers.hot is missing; every archive needs a hot tier"
+                    + " (e.g. type: file, root-path: pacs-archive/hot).");
         }
-        Node catalog = top.get("catalog");
-        Section catalogSection = catalog instanceof ScalarNode s
-                ? new Section("catalog", ConfigSchema.CATALOG, Map.of("url", scalar(s, "catalog", source)))
-                : section("catalog", catalog, ConfigSchema.CATALOG, source);
-        return new CliConfig(source, tiers, catalogSection,
-                section("hsm", top.get("hsm"), ConfigSchema.HSM, source),
-                section("migration", top.get("migration"), ConfigSchema.MIGRATION, source),
-                section("security", top.get("security"), ConfigSchema.SECURITY, source));
+        return new CliConfig(source, tiers, d.catalog(), d.hsm(), d.migration(), d.security());
     }
 
-    private Map<String, TierConfig> tiers(Node node, String source) {
-        Map<String, TierConfig> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Node> e : mapping(node, "tiers", source, ConfigSchema.TIERS).entrySet()) {
-            String prefix = "tiers." + e.getKey();
-            Map<String, Node> raw = mapping(e.getValue(), prefix, source, null);
-            Node typeNode = raw.remove("type");
-            if (typeNode == null) {
-                throw new UsageException(source + ":" + line(e.getValue()) + ": " + prefix + ".type is missing;"
-                        + " accepted: " + knownTypes() + ".");
-            }
-            ConfigValue type = scalar(typeNode, prefix + ".type", source);
-            StorageBackendProvider provider;
-            try {
-                provider = StorageBackendProvider.forType(type.value());
-            } catch (StorageException ex) {
-                throw new UsageException(type.where() + ": unknown type '" + type.value() + "'; accepted: "
-                        + knownTypes() + ".", ex);
-            }
-            Map<String, ConfigValue> settings = new LinkedHashMap<>();
-            for (Map.Entry<String, Node> s : raw.entrySet()) {
-                String key = prefix + "." + s.getKey();
-                if (!provider.settingKeys().contains(s.getKey())) {
-                    throw new UsageException(source + ":" + line(s.getValue()) + ": " + key + ": unknown key for"
-                            + " type " + type.value() + "; accepted: type, "
-                            + String.join(", ", sorted(provider.settingKeys())) + ".");
-                }
-                settings.put(s.getKey(), scalar(s.getValue(), key, source));
-            }
-            out.put(e.getKey(), new TierConfig(e.getKey(), type, provider, settings));
-        }
-        return out;
-    }
-
-    private Section section(String name, Node node, List<SettingSpec> specs, String source) {
-        Map<String, ConfigValue> written = new LinkedHashMap<>();
-        if (node != null) {
-            flatten(node, name, "", source, written);
-        }
-        for (Map.Entry<String, ConfigValue> e : written.entrySet()) {
-            ConfigValue v = e.getValue();
-            SettingSpec spec = specs.stream().filter(s -> s.key().equals(e.getKey())).findFirst()
-                    .orElseThrow(() -> new UsageException(v.where() + ": unknown key; accepted in " + name + ": "
-                            + String.join(", ", SettingSpec.keys(specs)) + "."));
-            String problem = spec.problem(v.value());
-            if (problem != null) {
-                throw new UsageException(v.where() + ": " + problem + ".");
-            }
-        }
-        return new Section(name, specs, written);
-    }
-
-    private void flatten(Node node, String section, String prefix, String source, Map<String, ConfigValue> out) {
-        String path = prefix.isEmpty() ? section : section + "." + prefix;
-        for (Map.Entry<String, Node> e : mapping(node, path, source, null).entrySet()) {
-            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-            if (e.getValue() instanceof MappingNode) {
-                flatten(e.getValue(), section, key, source, out);
+    /** Lays what the file wrote over the defaults, mapping into mapping; a written scalar replaces a default. */
+    private static void overlay(ObjectNode defaults, ObjectNode written) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = written.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (defaults.get(e.getKey()) instanceof ObjectNode d && e.getValue() instanceof ObjectNode w) {
+                overlay(d, w);
             } else {
-                out.put(key, scalar(e.getValue(), section + "." + key, source));
+                defaults.set(e.getKey(), e.getValue());
             }
         }
     }
 
-    /** The mapping's entries in file order; rejects duplicates, and keys outside {@code accepted} when given. */
-    private Map<String, Node> mapping(Node node, String path, String source, List<String> accepted) {
-        String what = path.isEmpty() ? "the top level" : path;
-        if (!(node instanceof MappingNode m)) {
-            throw new UsageException(source + ":" + line(node) + ": " + what + " must be a mapping of key: value"
-                    + (accepted == null ? "" : " with keys " + String.join(", ", accepted)) + ".");
-        }
-        Map<String, Node> out = new LinkedHashMap<>();
-        for (NodeTuple t : m.getValue()) {
-            if (!(t.getKeyNode() instanceof ScalarNode k)) {
-                throw new UsageException(source + ":" + line(t.getKeyNode()) + ": keys in " + what
-                        + " must be plain names.");
-            }
-            String key = k.getValue();
-            String full = path.isEmpty() ? key : path + "." + key;
-            if (accepted != null && !accepted.contains(key)) {
-                throw new UsageException(source + ":" + line(k) + ": " + full + ": unknown key; accepted"
-                        + (path.isEmpty() ? "" : " in " + path) + ": " + String.join(", ", accepted) + ".");
-            }
-            if (out.put(key, t.getValueNode()) != null) {
-                throw new UsageException(source + ":" + line(k) + ": " + full + " is given twice; keep one.");
+    private Map<String, TierConfig> tiers(Tiers t, YamlTree file) {
+        Map<String, Map<String, String>> written = new LinkedHashMap<>();
+        written.put(CliConfig.HOT, t.hot());
+        written.put(CliConfig.WARM, t.warm());
+        written.put(CliConfig.COLD, t.cold());
+        Map<String, TierConfig> out = new LinkedHashMap<>();
+        for (String tier : TIERS) {
+            if (written.get(tier) != null) {
+                out.put(tier, tier(tier, new LinkedHashMap<>(written.get(tier)), file));
             }
         }
         return out;
     }
 
-    private ConfigValue scalar(Node node, String key, String source) {
-        if (!(node instanceof ScalarNode s)) {
-            throw new UsageException(source + ":" + line(node) + ": " + key + " must be a single value, not a "
-                    + (node instanceof MappingNode ? "mapping" : "list") + ".");
+    private static TierConfig tier(String tier, Map<String, String> raw, YamlTree file) {
+        String prefix = "tiers." + tier;
+        String typeText = raw.remove("type");
+        if (typeText == null) {
+            String first = raw.isEmpty() ? prefix : prefix + "." + raw.keySet().iterator().next();
+            throw new UsageException(file.source() + ":" + file.line(first) + ": " + prefix + ".type is missing;"
+                    + " accepted: " + knownTypes() + ".");
         }
-        if (s.getTag().getValue().endsWith(":null") && s.getValue().isEmpty()
-                || s.getValue().equals("~") && s.getTag().getValue().endsWith(":null")) {
-            throw new UsageException(source + ":" + line(s) + ": " + key + " has no value; give one or remove"
-                    + " the key to use the default.");
+        ConfigValue type = value(prefix + ".type", typeText, file);
+        StorageBackendProvider provider;
+        try {
+            provider = StorageBackendProvider.forType(typeText);
+        } catch (StorageException ex) {
+            throw new UsageException(type.where() + ": unknown type '" + typeText + "'; accepted: " + knownTypes()
+                    + ".", ex);
         }
-        return new ConfigValue(key, substitute(s.getValue(), key, source, line(s)), line(s), source);
-    }
-
-    private String substitute(String text, String key, String source, int line) {
-        Matcher m = ENV_REF.matcher(text);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String value = env.get(m.group(1));
-            if (value == null) {
-                throw new UsageException(source + ":" + line + ": " + key + ": environment variable " + m.group(1)
-                        + " is not set; export it, or write the value in the file.");
+        Map<String, ConfigValue> settings = new LinkedHashMap<>();
+        for (Map.Entry<String, String> s : raw.entrySet()) {
+            String key = prefix + "." + s.getKey();
+            if (!provider.settingKeys().contains(s.getKey())) {
+                throw new UsageException(file.where(key) + ": unknown key for type " + typeText + "; accepted: type, "
+                        + String.join(", ", provider.settingKeys().stream().sorted().toList()) + ".");
             }
-            m.appendReplacement(sb, Matcher.quoteReplacement(value));
+            settings.put(s.getKey(), value(key, s.getValue(), file));
         }
-        m.appendTail(sb);
-        return sb.toString();
+        return new TierConfig(tier, type, provider, settings);
     }
 
-    private static int line(Node node) {
-        return node == null ? 1 : node.getStartMark().getLine() + 1;
+    private static ConfigValue value(String key, String text, YamlTree file) {
+        return new ConfigValue(key, text, file.has(key) ? file.line(key) : 0, file.source());
     }
 
     private static String knownTypes() {
         List<String> types = new ArrayList<>();
-        java.util.ServiceLoader.load(StorageBackendProvider.class).forEach(p -> types.add(p.type()));
-        return types.isEmpty() ? "(no backend installed)" : String.join(", ", sorted(types));
-    }
-
-    private static List<String> sorted(java.util.Collection<String> c) {
-        return c.stream().sorted().toList();
+        ServiceLoader.load(StorageBackendProvider.class).forEach(p -> types.add(p.type()));
+        return types.isEmpty() ? "(no backend installed)" : String.join(", ", types.stream().sorted().toList());
     }
 
     static String embeddedText() {

@@ -2,59 +2,92 @@ package org.pacs.storage.cli.config;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.pacs.storage.StorageException;
-import org.pacs.storage.spi.SettingValues;
 
-/** Parses the human forms the configuration accepts: durations like {@code 30d}, sizes like {@code 100MiB}. */
+/**
+ * The one grammar for the durations and sizes a person writes, in the configuration file (through
+ * {@link UnitsModule}) and in command options (through {@code SizeConverter}): durations {@code 30d}, {@code 12h},
+ * {@code 5m}, {@code 10s}, {@code 500ms}; sizes {@code 100MiB}, {@code 10GiB}, {@code 15GB} or a plain byte count.
+ * Units are case-insensitive; numbers are whole and not negative.
+ */
 public final class Units {
 
-    public static final String DURATION_FORMS = "a number with a unit: ms, s, m, h or d (e.g. 30d, 12h, 10s)";
+    public static final String DURATION_FORMS = "a whole number with a unit: ms, s, m, h or d (e.g. 30d, 12h, 10s,"
+            + " 500ms)";
     public static final String SIZE_FORMS = "a byte count, optionally with a unit: B, KB, MB, GB, TB (powers of 1000)"
             + " or KiB, MiB, GiB, TiB (powers of 1024), e.g. 100MiB";
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+) ?(ms|s|m|h|d)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+) ?(b|kb|mb|gb|tb|kib|mib|gib|tib)?");
 
     private Units() {
     }
 
     /**
-     * Returns the duration, or throws IllegalArgumentException naming the accepted forms. Unlike a backend's
-     * {@code *-ms} settings, a CLI duration must carry its unit: a bare 3600 would be read as milliseconds where
-     * the spec's migration_interval means seconds.
+     * Returns the duration, or throws IllegalArgumentException naming the accepted forms. The unit is required:
+     * a bare 3600 would be milliseconds to a backend's {@code *-ms} setting but seconds to the spec's
+     * migration_interval, so the configuration makes the writer say which.
      */
     public static Duration parseDuration(String text) {
-        if (!DURATION.matcher(text.trim().toLowerCase(Locale.ROOT)).matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration; use " + DURATION_FORMS);
+        Matcher m = DURATION.matcher(normal(text));
+        if (m.matches()) {
+            try {
+                long n = Long.parseLong(m.group(1));
+                return switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    default -> Duration.ofDays(n);
+                };
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException("'" + text + "' is too long a duration; use " + DURATION_FORMS, e);
+            }
         }
-        return SettingValues.duration("duration", text);
+        throw new IllegalArgumentException("'" + text + "' is not a duration; use " + DURATION_FORMS);
     }
 
     /** Returns the size in bytes, or throws IllegalArgumentException naming the accepted forms. */
     public static long parseSize(String text) {
-        try {
-            return SettingValues.size("size", text);
-        } catch (StorageException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a size; use " + SIZE_FORMS, e);
+        Matcher m = SIZE.matcher(normal(text));
+        if (m.matches()) {
+            String unit = m.group(2) == null ? "b" : m.group(2);
+            long factor = switch (unit) {
+                case "kb" -> 1_000L;
+                case "mb" -> 1_000_000L;
+                case "gb" -> 1_000_000_000L;
+                case "tb" -> 1_000_000_000_000L;
+                case "kib" -> 1L << 10;
+                case "mib" -> 1L << 20;
+                case "gib" -> 1L << 30;
+                case "tib" -> 1L << 40;
+                default -> 1L;
+            };
+            try {
+                return Math.multiplyExact(Long.parseLong(m.group(1)), factor);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new IllegalArgumentException("'" + text + "' is too large a size; use " + SIZE_FORMS, e);
+            }
         }
+        throw new IllegalArgumentException("'" + text + "' is not a size; use " + SIZE_FORMS);
+    }
+
+    private static String normal(String text) {
+        return text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
     }
 
     /** The shortest exact form, for printing a duration back the way a person would write it. */
     public static String formatDuration(Duration d) {
         long ms = d.toMillis();
-        if (ms % 86_400_000L == 0 && ms != 0) {
-            return ms / 86_400_000L + "d";
+        long[] units = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+        String[] names = {"d", "h", "m", "s"};
+        for (int i = 0; i < units.length; i++) {
+            if (ms != 0 && ms % units[i] == 0) {
+                return ms / units[i] + names[i];
+            }
         }
-        if (ms % 3_600_000L == 0 && ms != 0) {
-            return ms / 3_600_000L + "h";
-        }
-        if (ms % 60_000L == 0 && ms != 0) {
-            return ms / 60_000L + "m";
-        }
-        if (ms % 1000L == 0) {
-            return ms / 1000L + "s";
-        }
-        return ms + "ms";
+        return ms == 0 ? "0s" : ms + "ms";
     }
 
     /** Exact binary form when there is one (10GiB), else the byte count. */

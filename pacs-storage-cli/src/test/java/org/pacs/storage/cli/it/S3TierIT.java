@@ -45,7 +45,7 @@ class S3TierIT {
             assertThat(cli.run("retrieve", uid, "-o", "-").stdoutBytes()).isEqualTo(Files.readAllBytes(source));
             Cli.Result stats = cli.run("stats", "--json");
             assertThat(stats.out()).containsPattern("\"cold\": \\{\\s*\"type\": \"s3\",\\s*\"instances\": 1");
-            assertThat(cli.run("config", "show").out()).contains("secret-access-key: ********")
+            assertThat(cli.run("config", "show").out()).contains("secret-access-key: '********'")
                     .doesNotContain(s3.secretKey());
         }
     }
