@@ -87,6 +87,12 @@ public interface SecurityStorage extends AutoCloseable {
     /** The audit entries about one user id (also after it was deleted), oldest first. */
     List<AuditEntry> auditLog(String userId);
 
+    /** Records one access to patient data (a DICOMweb store, read or delete), durably before it returns. */
+    void recordAccess(AccessEvent event);
+
+    /** Access events matching {@code query}, oldest first. */
+    List<AccessEvent> accessEvents(AccessEventQuery query);
+
     /** Closes the database connection; further calls fail with {@code UNAVAILABLE}. */
     @Override
     void close();

@@ -257,6 +257,21 @@ public final class SqliteSecurityStorage implements SecurityStorage {
     }
 
     @Override
+    public void recordAccess(AccessEvent event) {
+        Identifiers.required(event, "event");
+        write("recording an access event", c -> {
+            AccessEventRows.append(c, event);
+            return null;
+        });
+    }
+
+    @Override
+    public List<AccessEvent> accessEvents(AccessEventQuery query) {
+        Identifiers.required(query, "query");
+        return withConnection("reading the access events", c -> AccessEventRows.find(c, query));
+    }
+
+    @Override
     public void close() {
         lock.lock();
         try {
