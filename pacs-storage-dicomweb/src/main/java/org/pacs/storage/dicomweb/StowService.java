@@ -68,7 +68,12 @@ final class StowService {
                 throw new HttpError(400, "The Content-Type multipart/related needs a boundary parameter of 1 to 70"
                         + " characters.");
             }
-            storeParts(new MultipartReader(ex.body(), boundary), studyUid, outcomes);
+            MultipartReader reader = new MultipartReader(ex.body(), boundary);
+            storeParts(reader, studyUid, outcomes);
+            if (reader.failure() != null && outcomes.stream().noneMatch(o -> o.stored() != null)) {
+                throw new HttpError(400, "The request body is not readable multipart/related: "
+                        + reader.failure().getMessage() + "; nothing was stored.");
+            }
         } else {
             throw new HttpError(415, "Cannot store " + mt.essence() + "; send multipart/related;"
                     + " type=\"application/dicom\" (or a single application/dicom body).");
