@@ -73,6 +73,7 @@ public final class DicomWebServer implements AutoCloseable {
         server.addConnector(connector);
         server.setHandler(new DicomWebHandler(config, archive, security,
                 metadata != null ? metadata : reader, frames != null ? frames : reader, clock));
+        server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
     }
 

@@ -197,13 +197,23 @@ class DicomWebServerTest {
         HttpResponse<String> huge = web.get("victor", "/studies?offset=99999999999999999999", null);
         assertThat(huge.statusCode()).isEqualTo(400);
         assertThat(huge.body()).contains("offset=");
-        HttpResponse<String> traversal = web.get("victor", "/studies/..%2F..%2Fetc/series", null);
-        assertThat(traversal.statusCode()).isEqualTo(400);
+        for (String path : List.of("/studies/..%2F..%2Fetc/series", "/studies/%2e%2e/%2e%2e/series",
+                "/studies/1.2.3/../../../etc/passwd")) {
+            HttpResponse<String> traversal = web.get("victor", path, null);
+            assertThat(traversal.statusCode()).as(path).isIn(400, 404);
+            assertThat(traversal.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v)
+                    .startsWith("application/json"));
+            assertThat(traversal.body()).contains("\"message\"").doesNotContain("at org.").doesNotContain("<html");
+        }
         HttpResponse<String> badUid = web.get("victor", "/studies/1.2.abc/metadata", null);
         assertThat(badUid.statusCode()).isEqualTo(400);
         assertThat(badUid.body()).contains("is not a valid DICOM UID");
         assertThat(web.get("victor", "/studies/1.2.3/metadata", null).statusCode()).isEqualTo(404);
         assertThat(web.get("victor", "/nothing", null).statusCode()).isEqualTo(404);
+        HttpResponse<String> outside = web.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                web.url("").replace("/dicom-web", "/elsewhere"))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(outside.statusCode()).isEqualTo(404);
+        assertThat(outside.body()).contains("base path");
         assertThat(web.get("victor", "/studies?PatientName=X", "application/dicom+xml").statusCode()).isEqualTo(406);
     }
 }
