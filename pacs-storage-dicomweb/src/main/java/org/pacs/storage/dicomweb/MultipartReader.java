@@ -33,6 +33,8 @@ final class MultipartReader {
         }
     }
 
+    /** RFC 2046 says 70; tolerated longer, as real clients send them, but bounded. */
+    static final int MAX_BOUNDARY = 256;
     private static final int BUFFER = 64 * 1024;
     private static final int MAX_HEADER_BYTES = 16 * 1024;
 
@@ -49,8 +51,8 @@ final class MultipartReader {
     private MultipartException failure;
 
     MultipartReader(InputStream in, String boundary) {
-        if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
-            throw new IllegalArgumentException("boundary must be 1 to 70 characters");
+        if (boundary == null || boundary.isEmpty() || boundary.length() > MAX_BOUNDARY) {
+            throw new IllegalArgumentException("boundary must be 1 to " + MAX_BOUNDARY + " characters");
         }
         this.in = in;
         this.boundary = boundary;

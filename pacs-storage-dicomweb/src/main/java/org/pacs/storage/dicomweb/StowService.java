@@ -64,9 +64,10 @@ final class StowService {
                         + " not type=\"" + type + "\"; send the instances as Part 10 files.");
             }
             String boundary = mt.parameter("boundary");
-            if (boundary == null || boundary.isEmpty() || boundary.length() > 70) {
-                throw new HttpError(400, "The Content-Type multipart/related needs a boundary parameter of 1 to 70"
-                        + " characters.");
+            // RFC 2046 allows 70 characters; some clients (Orthanc's DICOMweb plugin) send longer ones.
+            if (boundary == null || boundary.isEmpty() || boundary.length() > MultipartReader.MAX_BOUNDARY) {
+                throw new HttpError(400, "The Content-Type multipart/related needs a boundary parameter of 1 to "
+                        + MultipartReader.MAX_BOUNDARY + " characters.");
             }
             MultipartReader reader = new MultipartReader(ex.body(), boundary);
             storeParts(reader, studyUid, outcomes);
