@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.pacs.storage.StorageBackend;
 import org.pacs.storage.file.FileStorage;
 import org.pacs.storage.file.FileStorageConfig;
 import org.pacs.storage.security.Role;
@@ -57,7 +58,7 @@ final class DicomWebFixture implements AutoCloseable {
         }
     }
 
-    final FileStorage archive;
+    final StorageBackend archive;
     final SqliteSecurityStorage security;
     final MutableClock clock = new MutableClock();
     final DicomWebServer server;
@@ -68,7 +69,12 @@ final class DicomWebFixture implements AutoCloseable {
     }
 
     DicomWebFixture(Path dir, DicomWebConfig config) {
-        archive = new FileStorage(FileStorageConfig.of(dir.resolve("archive")).withFsync(false));
+        this(dir, config, new FileStorage(FileStorageConfig.of(dir.resolve("archive")).withFsync(false)));
+    }
+
+    /** Over any archive; the fixture closes it. */
+    DicomWebFixture(Path dir, DicomWebConfig config, StorageBackend archive) {
+        this.archive = archive;
         security = new SqliteSecurityStorage(dir.resolve("security.db"), clock);
         security.createUser(User.of("u-viewer", "victor", Role.VIEWER).withPassword(PASSWORD.toCharArray()));
         security.createUser(User.of("u-tech", "tina", Role.TECHNOLOGIST).withPassword(PASSWORD.toCharArray()));
