@@ -61,6 +61,10 @@ final class ArchiveReader implements MetadataSource, FrameSource {
     public void frames(SopInstanceUid uid, List<Integer> numbers, FrameSink sink) throws IOException {
         try (InputStream raw = archive.open(uid)) {
             Opened o = open(raw);
+            if (!o.hasPixelData() && !positionKnown(o.file().transferSyntaxUid())) {
+                throw new HttpError(501, "Frames of instances in transfer syntax " + o.file().transferSyntaxUid()
+                        + " (big endian or deflated) are not offered; retrieve the whole instance instead.");
+            }
             if (!o.hasPixelData()) {
                 throw new HttpError(404, "Instance " + uid + " has no Pixel Data, so it has no frames.");
             }
@@ -215,8 +219,7 @@ final class ArchiveReader implements MetadataSource, FrameSource {
         BufferedInputStream in = new BufferedInputStream(raw, 64 * 1024);
         DicomFile f = DicomReader.readHeader(in);
         String ts = f.transferSyntaxUid();
-        if (TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(ts)
-                || TransferSyntax.EXPLICIT_VR_BIG_ENDIAN.equals(ts)) {
+        if (!positionKnown(ts)) {
             return new Opened(f, in, 0, null, 0); // the stream position after a deflated header is not exact
         }
         byte[] head = in.readNBytes(8);
@@ -241,6 +244,12 @@ final class ArchiveReader implements MetadataSource, FrameSource {
             vr = VR.OB;
         }
         return new Opened(f, in, tag, vr, len);
+    }
+
+    /** After a deflated header the stream position is wherever the inflater stopped; big endian is not cut. */
+    private static boolean positionKnown(String ts) {
+        return !TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(ts)
+                && !TransferSyntax.EXPLICIT_VR_BIG_ENDIAN.equals(ts);
     }
 
     private static int readTag(InputStream in) throws IOException {

@@ -164,8 +164,10 @@ final class StowService {
     }
 
     private static Outcome failure(DicomFile header, int reason, String message) {
-        String sopClass = header == null ? "" : header.dataset().getUid(Tag.SOPClassUID).orElse("");
-        String sopInstance = header == null ? "" : header.dataset().getUid(Tag.SOPInstanceUID).orElse("");
+        String sopClass = header == null ? "" : header.dataset().getUid(Tag.SOPClassUID)
+                .or(() -> header.fileMeta().getUid(Tag.MediaStorageSOPClassUID)).orElse("");
+        String sopInstance = header == null ? "" : header.dataset().getUid(Tag.SOPInstanceUID)
+                .or(() -> header.fileMeta().getUid(Tag.MediaStorageSOPInstanceUID)).orElse("");
         return new Outcome(null, sopClass, sopInstance, reason, message);
     }
 
