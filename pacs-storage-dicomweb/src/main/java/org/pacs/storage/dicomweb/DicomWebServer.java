@@ -28,6 +28,8 @@ import org.pacs.storage.security.SecurityStorage;
  */
 public final class DicomWebServer implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DicomWebServer.class);
+
     private final DicomWebConfig config;
     private final Server server;
     private final ServerConnector connector;
@@ -79,6 +81,10 @@ public final class DicomWebServer implements AutoCloseable {
 
     /** Binds the port and starts serving; UNAVAILABLE when the port is taken or TLS cannot be set up. */
     public DicomWebServer start() {
+        if (config.tls() == null && !isLoopback(config.bind())) {
+            LOG.warn("DICOMweb on {} without TLS: passwords and patient data cross the network in clear text;"
+                    + " set dicomweb.tls or bind 127.0.0.1 behind a TLS proxy", config.bind());
+        }
         try {
             server.start();
             return this;
@@ -86,6 +92,14 @@ public final class DicomWebServer implements AutoCloseable {
             close();
             throw StorageException.unavailable("Cannot start the DICOMweb server on " + config.bind() + ":"
                     + config.port() + " (" + e.getMessage() + "); free the port or change dicomweb.port.", e);
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 
