@@ -76,9 +76,8 @@ final class Capabilities {
             x.append("    </resource>\n");
         }
         x.append("  </resources>\n</application>\n");
-        try (OutputStream out = ex.start(200, "application/vnd.sun.wadl+xml")) {
-            out.write(x.toString().getBytes(StandardCharsets.UTF_8));
-        }
+        OutputStream out = ex.start(200, "application/vnd.sun.wadl+xml");
+        out.write(x.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String xml(String s) {

@@ -133,9 +133,10 @@ final class Exchange {
         return out;
     }
 
+    /** Writes a JSON body; the response completes only with {@link #finish()} (after the audit row). */
     void json(int status, String contentType, JsonBody body) throws IOException {
         OutputStream o = start(status, contentType);
-        try (JsonGenerator g = JSON.createGenerator(o)) {
+        try (JsonGenerator g = JSON.createGenerator(o).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
             body.write(g);
         }
     }
@@ -166,8 +167,8 @@ final class Exchange {
         }
     }
 
-    void empty(int status) throws IOException {
-        start(status, null).close();
+    void empty(int status) {
+        start(status, null);
     }
 
     /** Closes the body stream if one was started, completing the response. */

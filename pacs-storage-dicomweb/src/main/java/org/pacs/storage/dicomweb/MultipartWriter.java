@@ -50,6 +50,5 @@ final class MultipartWriter {
 
     void finish() throws IOException {
         out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
     }
 }
