@@ -31,7 +31,7 @@ final class DicomWebHandler extends Handler.Abstract {
 
     private final DicomWebConfig config;
     private final StorageBackend archive;
-    private final SecurityStorage security;
+    private final AuditWriter auditWriter;
     private final Authenticator auth;
     private final Clock clock;
     private final StowService stow;
@@ -42,7 +42,7 @@ final class DicomWebHandler extends Handler.Abstract {
                     MetadataSource metadata, FrameSource frames, Clock clock) {
         this.config = config;
         this.archive = archive;
-        this.security = security;
+        this.auditWriter = new AuditWriter(security);
         this.clock = clock;
         this.auth = new Authenticator(security, config.anonymous(), clock);
         this.stow = new StowService(archive);
@@ -211,14 +211,15 @@ final class DicomWebHandler extends Handler.Abstract {
         String user = ex.user != null ? ex.user.username() : Authenticator.ANONYMOUS;
         String address = ex.remoteAddress();
         List<String> studies = ex.studies.isEmpty() ? List.of("") : List.copyOf(ex.studies);
-        try {
-            for (String study : studies) {
-                security.recordAccess(AccessEvent.of(clock.instant(), user, address, route.kind().name(), study,
-                        outcome));
-            }
-        } catch (RuntimeException e) {
-            LOG.error("could not write the audit row for {} by {} from {}: {}", route.kind(), user, address,
-                    e.toString());
+        List<AccessEvent> rows = new java.util.ArrayList<>(studies.size());
+        for (String study : studies) {
+            rows.add(AccessEvent.of(clock.instant(), user, address, route.kind().name(), study, outcome));
         }
+        auditWriter.write(rows);
+    }
+
+    /** Writes the queued audit rows and stops the writer; the server calls it after the connector stopped. */
+    void close() {
+        auditWriter.close();
     }
 }

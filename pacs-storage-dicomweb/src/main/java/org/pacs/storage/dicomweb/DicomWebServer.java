@@ -33,6 +33,7 @@ public final class DicomWebServer implements AutoCloseable {
     private final DicomWebConfig config;
     private final Server server;
     private final ServerConnector connector;
+    private final DicomWebHandler handler;
 
     public DicomWebServer(DicomWebConfig config, StorageBackend archive, SecurityStorage security) {
         this(config, archive, security, null, null, Clock.systemUTC());
@@ -73,8 +74,9 @@ public final class DicomWebServer implements AutoCloseable {
         connector.setPort(config.port());
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         server.addConnector(connector);
-        server.setHandler(new DicomWebHandler(config, archive, security,
-                metadata != null ? metadata : reader, frames != null ? frames : reader, clock));
+        handler = new DicomWebHandler(config, archive, security, metadata != null ? metadata : reader,
+                frames != null ? frames : reader, clock);
+        server.setHandler(handler);
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
     }
@@ -123,6 +125,7 @@ public final class DicomWebServer implements AutoCloseable {
     public void close() {
         try {
             server.stop();
+            handler.close();
         } catch (Exception e) {
             throw StorageException.internal("Stopping the DICOMweb server failed: " + e.getMessage(), e);
         }
