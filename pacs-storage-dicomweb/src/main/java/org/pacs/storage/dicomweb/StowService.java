@@ -7,6 +7,7 @@ import java.util.List;
 import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
+import org.pacs.storage.WriteBatch;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.DicomElement;
 import org.pacs.storage.dicom.DicomFile;
@@ -41,6 +42,8 @@ final class StowService {
     private record Outcome(StoredInstance stored, String sopClass, String sopInstance, int reason, String message) {
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StowService.class);
+
     private final StorageBackend archive;
 
     StowService(StorageBackend archive) {
@@ -55,8 +58,37 @@ final class StowService {
         }
         MediaType mt = MediaType.parse(contentType);
         List<Outcome> outcomes = new ArrayList<>();
+        // One batch per request: a backend that flushes per write settles the request's durability once, and the
+        // reply below is written only after that commit returned.
+        WriteBatch batch = archive.batch();
+        boolean committed = false;
+        try {
+            receive(ex, mt, studyUid, batch, outcomes);
+            batch.commit();
+            committed = true;
+        } finally {
+            if (!committed) {
+                try {
+                    batch.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("committing the stores of a failed STOW request failed too: {}", e.toString());
+                }
+            }
+        }
+        for (Outcome o : outcomes) {
+            if (o.stored() != null) {
+                ex.studies.add(o.stored().studyInstanceUid());
+            }
+        }
+        if (studyUid != null) {
+            ex.studies.add(studyUid);
+        }
+        reply(ex, studyUid, outcomes);
+    }
+
+    private void receive(Exchange ex, MediaType mt, String studyUid, WriteBatch batch, List<Outcome> outcomes) {
         if (mt.is(MediaType.DICOM)) {
-            outcomes.add(storeOne(ex.body(), studyUid, null));
+            outcomes.add(storeOne(ex.body(), studyUid, null, batch));
         } else if (mt.is(MediaType.MULTIPART_RELATED)) {
             String type = mt.parameter("type");
             if (type != null && !MediaType.parse(type).is(MediaType.DICOM)) {
@@ -70,7 +102,7 @@ final class StowService {
                         + MultipartReader.MAX_BOUNDARY + " characters.");
             }
             MultipartReader reader = new MultipartReader(ex.body(), boundary);
-            storeParts(reader, studyUid, outcomes);
+            storeParts(reader, studyUid, outcomes, batch);
             if (reader.failure() != null && outcomes.stream().noneMatch(o -> o.stored() != null)) {
                 throw new HttpError(400, "The request body is not readable multipart/related: "
                         + reader.failure().getMessage() + "; nothing was stored.");
@@ -79,18 +111,9 @@ final class StowService {
             throw new HttpError(415, "Cannot store " + mt.essence() + "; send multipart/related;"
                     + " type=\"application/dicom\" (or a single application/dicom body).");
         }
-        for (Outcome o : outcomes) {
-            if (o.stored() != null) {
-                ex.studies.add(o.stored().studyInstanceUid());
-            }
-        }
-        if (studyUid != null) {
-            ex.studies.add(studyUid);
-        }
-        reply(ex, studyUid, outcomes);
     }
 
-    private void storeParts(MultipartReader reader, String studyUid, List<Outcome> outcomes) {
+    private void storeParts(MultipartReader reader, String studyUid, List<Outcome> outcomes, WriteBatch batch) {
         while (true) {
             MultipartReader.Part part;
             try {
@@ -115,7 +138,7 @@ final class StowService {
                         + ", not application/dicom"));
                 continue;
             }
-            Outcome o = storeOne(part.body(), studyUid, reader);
+            Outcome o = storeOne(part.body(), studyUid, reader, batch);
             outcomes.add(o);
             if (reader.failure() != null) {
                 return; // the body broke inside this part: nothing after it can be trusted
@@ -123,7 +146,7 @@ final class StowService {
         }
     }
 
-    private Outcome storeOne(InputStream body, String studyUid, MultipartReader reader) {
+    private Outcome storeOne(InputStream body, String studyUid, MultipartReader reader, WriteBatch batch) {
         HeaderPeek peek = HeaderPeek.read(body);
         DicomFile header = peek.file();
         if (reader != null && reader.failure() != null) {
@@ -146,7 +169,7 @@ final class StowService {
             }
         }
         try {
-            StoredInstance stored = archive.store(peek.replay());
+            StoredInstance stored = batch.store(peek.replay());
             return new Outcome(stored, stored.sopClassUid(), stored.sopInstanceUid().value(), 0, null);
         } catch (StorageException e) {
             if (reader != null && reader.failure() != null) {

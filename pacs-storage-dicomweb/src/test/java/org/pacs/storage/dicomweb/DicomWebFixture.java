@@ -69,7 +69,7 @@ final class DicomWebFixture implements AutoCloseable {
     }
 
     DicomWebFixture(Path dir, DicomWebConfig config) {
-        this(dir, config, new FileStorage(FileStorageConfig.of(dir.resolve("archive")).withFsync(false)));
+        this(dir, config, new FileStorage(FileStorageConfig.of(dir.resolve("archive")))); // fsync on, as deployed
     }
 
     /** Over any archive; the fixture closes it. */
