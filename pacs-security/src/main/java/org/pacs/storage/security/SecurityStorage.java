@@ -87,6 +87,22 @@ public interface SecurityStorage extends AutoCloseable {
     /** The audit entries about one user id (also after it was deleted), oldest first. */
     List<AuditEntry> auditLog(String userId);
 
+    /** Records one access to patient data (a DICOMweb store, read or delete), durably before it returns. */
+    void recordAccess(AccessEvent event);
+
+    /**
+     * Records several access events in one transaction (one durable commit for all), so a busy server's audit
+     * trail costs one flush per batch rather than one per request.
+     */
+    default void recordAccesses(List<AccessEvent> events) {
+        for (AccessEvent e : events) {
+            recordAccess(e);
+        }
+    }
+
+    /** Access events matching {@code query}, oldest first. */
+    List<AccessEvent> accessEvents(AccessEventQuery query);
+
     /** Closes the database connection; further calls fail with {@code UNAVAILABLE}. */
     @Override
     void close();

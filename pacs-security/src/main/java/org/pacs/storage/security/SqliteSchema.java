@@ -19,7 +19,7 @@ import org.pacs.storage.StorageException.Reason;
  */
 final class SqliteSchema {
 
-    static final int CURRENT_VERSION = 2;
+    static final int CURRENT_VERSION = 3;
 
     /** Version 1, as shipped by the first release: no passwords, no audit, roles not cascaded. */
     private static final String[] TO_V1 = {
@@ -75,7 +75,28 @@ final class SqliteSchema {
         "PRAGMA user_version = 2",
     };
 
-    private static final String[][] MIGRATIONS = {TO_V1, TO_V2};
+    /**
+     * Version 3: accesses to patient data through the network services (DICOMweb): one row per store, read or
+     * delete, kept apart from audit_log, which records changes to users.
+     */
+    private static final String[] TO_V3 = {
+        """
+        CREATE TABLE audit_events (
+            seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+            at        INTEGER NOT NULL,
+            username  TEXT    NOT NULL,
+            address   TEXT    NOT NULL,
+            action    TEXT    NOT NULL,
+            study_uid TEXT    NOT NULL,
+            outcome   TEXT    NOT NULL
+        )""",
+        "CREATE INDEX audit_events_by_user ON audit_events (username COLLATE NOCASE, seq)",
+        "CREATE INDEX audit_events_by_study ON audit_events (study_uid, seq)",
+        "CREATE INDEX audit_events_by_time ON audit_events (at)",
+        "PRAGMA user_version = 3",
+    };
+
+    private static final String[][] MIGRATIONS = {TO_V1, TO_V2, TO_V3};
 
     private SqliteSchema() {
     }
@@ -145,7 +166,7 @@ final class SqliteSchema {
 
     private static void requireTables(Connection c, Path db) throws SQLException {
         List<String> found = tables(c);
-        if (!found.containsAll(List.of("users", "user_roles", "audit_log"))) {
+        if (!found.containsAll(List.of("users", "user_roles", "audit_log", "audit_events"))) {
             throw SqliteErrors.corrupt(db, new SQLException("schema version " + CURRENT_VERSION
                     + " but tables are " + found));
         }

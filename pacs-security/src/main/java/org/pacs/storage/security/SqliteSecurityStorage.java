@@ -257,6 +257,35 @@ public final class SqliteSecurityStorage implements SecurityStorage {
     }
 
     @Override
+    public void recordAccess(AccessEvent event) {
+        Identifiers.required(event, "event");
+        write("recording an access event", c -> {
+            AccessEventRows.append(c, event);
+            return null;
+        });
+    }
+
+    @Override
+    public void recordAccesses(List<AccessEvent> events) {
+        Identifiers.required(events, "events");
+        if (events.isEmpty()) {
+            return;
+        }
+        write("recording " + events.size() + " access events", c -> {
+            for (AccessEvent e : events) {
+                AccessEventRows.append(c, Identifiers.required(e, "event"));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<AccessEvent> accessEvents(AccessEventQuery query) {
+        Identifiers.required(query, "query");
+        return withConnection("reading the access events", c -> AccessEventRows.find(c, query));
+    }
+
+    @Override
     public void close() {
         lock.lock();
         try {

@@ -1,0 +1,235 @@
+package org.pacs.storage.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.pacs.storage.dicom.DicomDataset;
+import org.pacs.storage.dicom.UidGenerator;
+import org.pacs.storage.dicomweb.DicomWebConfig;
+import org.pacs.storage.dicomweb.DicomWebServer;
+import org.pacs.storage.file.FileStorage;
+import org.pacs.storage.file.FileStorageConfig;
+import org.pacs.storage.security.Role;
+import org.pacs.storage.security.SqliteSecurityStorage;
+import org.pacs.storage.security.User;
+import org.pacs.storage.testkit.FreePorts;
+import org.pacs.storage.testkit.SyntheticInstances;
+
+/**
+ * DICOMweb figures on one machine: STOW-RS of many small instances (one per request, several clients) into our
+ * server (FileStorage with fsync, authentication, an audit row per request) beside Orthanc's DICOMweb plugin
+ * when installed; QIDO study search latency (p50/p95); WADO-RS instance retrieval beside reading the stored
+ * files directly; /metadata of one study of many instances read from the stored files.
+ * <p>Arguments (all optional): {@code count pixelBytes clients metadataStudySize}; defaults 5000, 39000, 4,
+ * 1000. Run from the root:
+ * <pre>
+ * mvn -B -q -ntp -pl pacs-storage-bench -am -DskipTests package dependency:build-classpath \
+ *     -Dmdep.outputFile=/tmp/bench.cp
+ * java -cp pacs-storage-bench/target/classes:$(cat /tmp/bench.cp) org.pacs.storage.bench.DicomWebBench
+ * </pre>
+ */
+public final class DicomWebBench {
+
+    static final String PASSWORD = "bench password 42";
+    static final Path ORTHANC = Path.of("/usr/sbin/Orthanc");
+    static final Path ORTHANC_PLUGIN = Path.of("/usr/share/orthanc/plugins/libOrthancDicomWeb.so");
+
+    private DicomWebBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        int pixelBytes = args.length > 1 ? Integer.parseInt(args[1]) : 39_000;
+        int clients = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+        int studySize = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
+        Path work = Files.createTempDirectory("dicomweb-bench");
+        try {
+            List<byte[]> bodies = new ArrayList<>(count);
+            List<String> studies = new ArrayList<>();
+            String study = null;
+            for (int i = 0; i < count; i++) {
+                if (i % 50 == 0) {
+                    study = UidGenerator.newUid();
+                    studies.add(study);
+                }
+                DicomDataset h = SyntheticInstances.header("P" + (i / 50), "Bench^Patient", study,
+                        UidGenerator.newUid(), UidGenerator.newUid(), "CT", "20240101");
+                bodies.add(multipart(SyntheticInstances.bytes(h, pixelBytes + (pixelBytes & 1), i)));
+            }
+            System.out.printf(Locale.ROOT, "DicomWebBench: %d instances of %d bytes, %d clients, one instance per"
+                    + " request%n", count, bodies.get(0).length, clients);
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            try (FileStorage archive = new FileStorage(FileStorageConfig.of(work.resolve("archive")));
+                 SqliteSecurityStorage security = new SqliteSecurityStorage(work.resolve("security.db"))) {
+                security.createUser(User.of("bench", "bench", Role.ADMINISTRATOR).withPassword(PASSWORD.toCharArray()));
+                try (DicomWebServer web = new DicomWebServer(DicomWebConfig.defaults().withPort(0), archive,
+                        security).start()) {
+                    String auth = "Basic " + Base64.getEncoder().encodeToString(("bench:" + PASSWORD)
+                            .getBytes(StandardCharsets.UTF_8));
+                    double ours = stow(http, web.baseUrl() + "/studies", auth, bodies, clients);
+                    System.out.printf(Locale.ROOT, "%-44s %8.0f instances/s%n", "STOW-RS ours (fsync, auth, audit)",
+                            count / ours);
+                    double orthanc = orthancStow(work, bodies, clients);
+                    if (orthanc > 0) {
+                        System.out.printf(Locale.ROOT, "%-44s %8.0f instances/s%n", "STOW-RS Orthanc DICOMweb plugin",
+                                count / orthanc);
+                        System.out.printf(Locale.ROOT, "ratio ours / Orthanc: %.2f%n", orthanc / ours);
+                    }
+                    qido(http, web.baseUrl(), auth, studies);
+                    wado(http, web, auth, archive, work, clients);
+                    metadata(http, web, auth, work, pixelBytes, studySize);
+                }
+            }
+        } finally {
+            CloudBench.deleteTree(work);
+        }
+    }
+
+    private static double stow(HttpClient http, String url, String auth, List<byte[]> bodies, int clients)
+            throws Exception {
+        return CloudBench.seconds(bodies.size(), clients, i -> {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=bench")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i)));
+            if (auth != null) {
+                b.header("Authorization", auth);
+            }
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("STOW " + r.statusCode() + ": " + r.body());
+            }
+        });
+    }
+
+    private static void qido(HttpClient http, String base, String auth, List<String> studies) throws Exception {
+        int n = Math.min(500, studies.size() * 5);
+        long[] nanos = new long[n];
+        for (int i = 0; i < n; i++) {
+            String q = i % 2 == 0 ? "StudyInstanceUID=" + studies.get(i % studies.size())
+                    : "PatientID=P" + (i % studies.size()) + "&includefield=all";
+            long t = System.nanoTime();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/studies?" + q))
+                    .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
+            nanos[i] = System.nanoTime() - t;
+            if (r.statusCode() != 200 || r.body().length() < 10) {
+                throw new IllegalStateException("QIDO " + r.statusCode() + ": " + r.body());
+            }
+        }
+        Arrays.sort(nanos);
+        System.out.printf(Locale.ROOT, "%-44s p50 %6.1f ms  p95 %6.1f ms (%d searches)%n", "QIDO-RS study search",
+                nanos[n / 2] / 1e6, nanos[(int) (n * 0.95)] / 1e6, n);
+    }
+
+    private static void wado(HttpClient http, DicomWebServer web, String auth, FileStorage archive, Path work,
+                             int clients) throws Exception {
+        var list = archive.list();
+        long bytes = list.stream().mapToLong(s -> s.sizeBytes()).sum();
+        double viaHttp = CloudBench.seconds(list.size(), clients, i -> {
+            var s = list.get(i);
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(web.baseUrl() + "/studies/"
+                    + s.studyInstanceUid() + "/series/" + s.seriesInstanceUid() + "/instances/" + s.sopInstanceUid()))
+                    .header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() != 200 || r.body().length < s.sizeBytes()) {
+                throw new IllegalStateException("WADO " + r.statusCode());
+            }
+        });
+        List<Path> files;
+        try (var w = Files.walk(work.resolve("archive"))) {
+            files = w.filter(p -> p.toString().endsWith(".dcm")).toList();
+        }
+        double direct = CloudBench.seconds(files.size(), clients, i -> Files.readAllBytes(files.get(i)));
+        System.out.printf(Locale.ROOT, "%-44s %8.1f MB/s%n", "WADO-RS instance retrieve", bytes / 1e6 / viaHttp);
+        System.out.printf(Locale.ROOT, "%-44s %8.1f MB/s (page cache warm)%n", "reading the stored files directly",
+                bytes / 1e6 / direct);
+        System.out.printf(Locale.ROOT, "ratio WADO / direct: %.2f%n", direct / viaHttp);
+    }
+
+    private static void metadata(HttpClient http, DicomWebServer web, String auth, Path work, int pixelBytes,
+                                 int studySize) throws Exception {
+        String study = UidGenerator.newUid();
+        String series = UidGenerator.newUid();
+        List<byte[]> parts = new ArrayList<>();
+        for (int i = 0; i < studySize; i++) {
+            DicomDataset h = SyntheticInstances.header("PMETA", "Meta^Study", study, series, UidGenerator.newUid(), "CT",
+                    "20240101");
+            parts.add(multipart(SyntheticInstances.bytes(h, pixelBytes + (pixelBytes & 1), i)));
+        }
+        stow(http, web.baseUrl() + "/studies", auth, parts, 4);
+        long[] ms = new long[5];
+        for (int i = 0; i < ms.length; i++) {
+            long t = System.nanoTime();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(web.baseUrl() + "/studies/" + study
+                    + "/metadata")).header("Authorization", auth).build(), HttpResponse.BodyHandlers.ofString());
+            ms[i] = (System.nanoTime() - t) / 1_000_000;
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("metadata " + r.statusCode());
+            }
+        }
+        Arrays.sort(ms);
+        System.out.printf(Locale.ROOT, "%-44s median %d ms (files on local disk, read per request)%n",
+                "study /metadata, " + studySize + " instances", ms[ms.length / 2]);
+    }
+
+    /** Orthanc's STOW-RS on the same bodies, or -1 when Orthanc with its DICOMweb plugin is not installed. */
+    private static double orthancStow(Path work, List<byte[]> bodies, int clients) throws Exception {
+        if (!Files.isExecutable(ORTHANC) || !Files.isRegularFile(ORTHANC_PLUGIN)) {
+            System.out.println("Orthanc: not installed (apt-get install orthanc orthanc-dicomweb), no comparison");
+            return -1;
+        }
+        int port = FreePorts.find();
+        Path config = work.resolve("orthanc.json");
+        Files.writeString(config, "{\"Name\":\"bench\",\"StorageDirectory\":\"" + work.resolve("o-storage")
+                + "\",\"IndexDirectory\":\"" + work.resolve("o-index") + "\",\"HttpPort\":" + port + ",\"DicomPort\":"
+                + FreePorts.find() + ",\"RemoteAccessAllowed\":false,\"AuthenticationEnabled\":false,\"Plugins\":[\""
+                + ORTHANC_PLUGIN + "\"],\"DicomWeb\":{\"Enable\":true,\"Root\":\"/dicom-web/\"}}");
+        ProcessBuilder pb = new ProcessBuilder(ORTHANC.toString(), config.toString())
+                .redirectErrorStream(true).redirectOutput(work.resolve("orthanc.log").toFile());
+        pb.environment().put("TCP_NODELAY", "1");
+        Process orthanc = pb.start();
+        try {
+            String base = "http://127.0.0.1:" + port;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!up(base)) {
+                if (System.nanoTime() > deadline || !orthanc.isAlive()) {
+                    throw new IllegalStateException("Orthanc did not start: " + Files.readString(work.resolve("orthanc.log")));
+                }
+                Thread.onSpinWait();
+            }
+            // A fresh client: Orthanc's server drops idle keep-alive connections.
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            return stow(http, base + "/dicom-web/studies", null, bodies, clients);
+        } finally {
+            orthanc.destroy();
+            orthanc.waitFor();
+        }
+    }
+
+    private static boolean up(String base) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/system"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    static byte[] multipart(byte[] instance) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(instance.length + 128);
+        out.writeBytes("--bench\r\nContent-Type: application/dicom\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(instance);
+        out.writeBytes("\r\n--bench--\r\n".getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,14 @@
+package org.pacs.storage.dicomweb;
+
+import org.pacs.storage.SopInstanceUid;
+
+/**
+ * Where WADO-RS /metadata gets an instance's attributes. The first implementation ({@link ArchiveReader}) reads
+ * the instance's header through {@code StorageBackend.open}; a catalog that keeps headers at ingest can answer
+ * without touching a tier by implementing this one method.
+ */
+public interface MetadataSource {
+
+    /** The attributes of a stored instance; StorageException NOT_FOUND or ARCHIVED as the archive raises them. */
+    InstanceHeader header(SopInstanceUid uid);
+}
