@@ -50,7 +50,7 @@ final class AuditCommand implements Callable<Integer> {
         if (limit < 0) {
             throw new UsageException("--limit must be 0 (all) or positive.");
         }
-        Path db = Path.of(root.config().security().string("database").orElseThrow());
+        Path db = Path.of(root.config().security().database());
         List<AccessEvent> events;
         try (SecurityStorage s = new SqliteSecurityStorage(db)) {
             events = s.accessEvents(new AccessEventQuery(user, study, from, limit));

@@ -17,7 +17,6 @@ import org.pacs.storage.azure.AzureBlobStorage;
 import org.pacs.storage.azure.AzureStorageConfig;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.Tag;
-import org.pacs.storage.spool.InstanceSpooler;
 import org.pacs.storage.testkit.SyntheticInstances;
 import org.pacs.storage.testkit.azure.AzuriteServer;
 
@@ -46,7 +45,7 @@ class ArchivedInstanceTest {
     @Test
     void archivedInstanceIs503WithTheRestoreStatusThenReadable() throws Exception {
         AzureBlobStorage azure = new AzureBlobStorage(AzureStorageConfig.builder("dicomweb-archived",
-                azurite.connectionString()).createContainer(true).build(), new InstanceSpooler(dir.resolve("spool")));
+                azurite.connectionString()).createContainer(true).build(), dir.resolve("spool"));
         try (DicomWebFixture web = new DicomWebFixture(dir, DicomWebConfig.defaults().withPort(0), azure)) {
             DicomDataset h = SyntheticInstances.header();
             byte[] bytes = SyntheticInstances.bytes(h, 4096, 3);
