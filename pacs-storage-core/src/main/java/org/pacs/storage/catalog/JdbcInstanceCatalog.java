@@ -209,7 +209,57 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     @Override
     public List<DicomDataset> find(DicomDataset query, QueryMatcher matcher) {
-        return pool.withConnection(c -> CatalogFind.find(c, dialect, query, matcher));
+        return find(query, matcher, Integer.MAX_VALUE, 0);
+    }
+
+    /**
+     * One page of {@link #find(DicomDataset, QueryMatcher)}, entities in unique-key order (see {@link CatalogFind}):
+     * LIMIT/OFFSET in SQL when the SQL filter is exact, else matching rows streamed through the matcher; memory
+     * holds the page and one entity's rows, never the table.
+     */
+    @Override
+    public List<DicomDataset> find(DicomDataset query, QueryMatcher matcher, int limit, int offset) {
+        InstanceCatalog.checkPage(limit, offset);
+        return pool.withConnection(c -> CatalogFind.find(c, dialect, query, matcher, limit, offset));
+    }
+
+    /** The database's plan for the statement {@link #find(DicomDataset, QueryMatcher, int, int)} runs (tests). */
+    String explainFind(DicomDataset query, QueryMatcher matcher, int limit, int offset) {
+        CatalogFind.Plan plan = CatalogFind.plan(dialect, query, matcher, limit, offset);
+        String explain = (dialect == SqlDialect.SQLITE ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + plan.sql();
+        return pool.withConnection(c -> {
+            try (PreparedStatement ps = c.prepareStatement(explain)) {
+                CatalogFind.bind(ps, plan.params());
+                StringBuilder b = new StringBuilder();
+                try (ResultSet rs = ps.executeQuery()) {
+                    int cols = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        b.append(rs.getString(cols)).append('\n');
+                    }
+                }
+                return b.toString();
+            }
+        });
+    }
+
+    private static final int PAGE_ROWS = 1_000;
+
+    /**
+     * Every row not being removed, in UID order, read in pages of {@value #PAGE_ROWS} by primary key (keyset
+     * paging): constant memory for any catalog size, and no read transaction held across pages.
+     */
+    @Override
+    public void forEach(java.util.function.Consumer<CatalogEntry> action) {
+        String after = "";
+        while (true) {
+            List<CatalogEntry> page = query(SELECT + " WHERE sop_instance_uid > ? AND migration_state <> 'REMOVING'"
+                    + " ORDER BY sop_instance_uid LIMIT ?", after, PAGE_ROWS);
+            page.forEach(action);
+            if (page.size() < PAGE_ROWS) {
+                return;
+            }
+            after = page.get(page.size() - 1).instance().sopInstanceUid().value();
+        }
     }
 
     @Override
