@@ -33,7 +33,7 @@ import org.pacs.storage.query.QueryMatcher;
  * cut in SQL: {@code LIMIT/OFFSET} over the matching entities, one representative row each (the lowest SOP
  * Instance UID, which is also the row the streaming plan would see first). Otherwise the matching rows stream in
  * entity order through the matcher, one entity at a time, until the page is full; only the page and one
- * entity's rows are held. Derived return keys (Number of Study Related Instances, Modalities in Study...) are
+ * entity's rows are held (a PostgreSQL cursor fetches {@value #FETCH_ROWS} rows at a time). Derived return keys (Number of Study Related Instances, Modalities in Study...) are
  * filled in afterwards from SQL aggregates over every instance of the page's studies and series, as C.6 asks;
  * a query with a derived <em>key</em> has its entities' whole studies loaded so the matcher can evaluate it.
  */
@@ -54,7 +54,10 @@ final class CatalogFind {
     private CatalogFind() {
     }
 
-    /** The statement a find runs and its parameters (Integer for LIMIT/OFFSET, else String). */
+    /**
+     * The statement that selects a find's rows (a paged plan above IMAGE level: the page's representative SOP
+     * Instance UIDs) and its parameters (Integer for LIMIT/OFFSET, else String).
+     */
     record Plan(String sql, List<Object> params, boolean paged) {
     }
 
@@ -66,7 +69,7 @@ final class CatalogFind {
         QueryLevel level = level(query);
         boolean derivedKeys = hasDerivedKeys(query);
         Plan plan = plan(dialect, query, matcher, limit, offset);
-        List<DicomDataset> out = plan.paged() ? matcher.find(query, rows(c, plan.sql(), plan.params()))
+        List<DicomDataset> out = plan.paged() ? matcher.find(query, pagedRows(c, level, plan))
                 : streamed(c, dialect, plan, query, matcher, level, derivedKeys, limit, offset);
         if (!derivedKeys && needsAggregates(query)) {
             fillAggregates(c, query, level, out);
@@ -91,9 +94,33 @@ final class CatalogFind {
             return new Plan("SELECT " + ROW_COLUMNS + " FROM instances WHERE " + where.sql() + " ORDER BY " + sop
                     + " LIMIT ? OFFSET ?", params, true);
         }
-        return new Plan("SELECT " + ROW_COLUMNS + " FROM instances WHERE sop_instance_uid IN (SELECT MIN(" + sop
-                + ") FROM instances WHERE " + where.sql() + " GROUP BY " + entity + " ORDER BY "
-                + dialect.binary(entity) + " LIMIT ? OFFSET ?)", params, true);
+        // the page's representatives first, their rows by primary key next: two statements, but no plan in
+        // which PostgreSQL hash-joins the page against a scan of the whole table
+        return new Plan("SELECT MIN(" + sop + ") FROM instances WHERE " + where.sql() + " GROUP BY " + entity
+                + " ORDER BY " + dialect.binary(entity) + " LIMIT ? OFFSET ?", params, true);
+    }
+
+    /** The rows of a paged plan: the plan's own at IMAGE level, else those of the representatives it selects. */
+    private static List<DicomDataset> pagedRows(Connection c, QueryLevel level, Plan plan) throws SQLException {
+        if (level == QueryLevel.IMAGE) {
+            return rows(c, plan.sql(), plan.params());
+        }
+        List<Object> uids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(plan.sql())) {
+            bind(ps, plan.params());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    uids.add(rs.getString(1));
+                }
+            }
+        }
+        List<DicomDataset> out = new ArrayList<>(uids.size());
+        for (int i = 0; i < uids.size(); i += IN_CHUNK) {
+            List<Object> chunk = uids.subList(i, Math.min(uids.size(), i + IN_CHUNK));
+            out.addAll(rows(c, "SELECT " + ROW_COLUMNS + " FROM instances WHERE sop_instance_uid IN ("
+                    + marks(chunk.size()) + ")", chunk));
+        }
+        return out;
     }
 
     private static QueryLevel level(DicomDataset query) {
