@@ -87,7 +87,7 @@ final class CatalogConnections implements AutoCloseable {
         return busyRetries.get();
     }
 
-    /** Runs {@code work}, which only reads, on a pooled connection (or the one of an enclosing atomically). */
+    /** Runs {@code work} in auto-commit on a pooled connection (or the one of an enclosing atomically). */
     <T> T withConnection(SqlWork<T> work) {
         Connection joined = bound.get();
         if (joined != null) {
@@ -100,9 +100,13 @@ final class CatalogConnections implements AutoCloseable {
         });
     }
 
-    /** Runs {@code work}, which writes, as one transaction (after this process's writers before it, on SQLite). */
+    /**
+     * Runs {@code work}, which writes (one statement, or several that may commit one by one): on SQLite as one
+     * IMMEDIATE transaction after this process's writers before it, so SQLITE_BUSY is retried in one place; on
+     * PostgreSQL in auto-commit, which saves the round trips of a transaction.
+     */
     <T> T writing(SqlWork<T> work) {
-        return inTransaction(work);
+        return dialect == SqlDialect.SQLITE ? inTransaction(work) : withConnection(work);
     }
 
     /** Runs {@code work}, which writes, in one transaction; rolls back on any failure. */

@@ -213,49 +213,37 @@ final class CatalogFind {
             return;
         }
         Set<String> studies = new LinkedHashSet<>();
-        Set<String> series = new LinkedHashSet<>();
-        results.forEach(r -> {
-            r.getString(Tag.StudyInstanceUID).ifPresent(studies::add);
-            r.getString(Tag.SeriesInstanceUID).ifPresent(series::add);
-        });
-        Map<String, long[]> studyCounts = new HashMap<>();
+        results.forEach(r -> r.getString(Tag.StudyInstanceUID).ifPresent(studies::add));
+        // one pass per chunk of studies: instances per (study, series, modality) give every derived value
+        Map<String, long[]> studyCounts = new HashMap<>(); // instances, series
         Map<String, Set<String>> modalities = new HashMap<>();
         Map<String, Long> seriesCounts = new HashMap<>();
         List<String> st = new ArrayList<>(studies);
         for (int i = 0; i < st.size(); i += IN_CHUNK) {
             List<String> chunk = st.subList(i, Math.min(st.size(), i + IN_CHUNK));
-            String in = " FROM instances WHERE migration_state <> 'REMOVING' AND study_uid IN (" + marks(chunk.size())
-                    + ")";
-            try (PreparedStatement ps = c.prepareStatement("SELECT study_uid, COUNT(*), COUNT(DISTINCT series_uid)"
-                    + in + " GROUP BY study_uid")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT study_uid, series_uid, Modality, COUNT(*)"
+                    + " FROM instances WHERE migration_state <> 'REMOVING' AND study_uid IN (" + marks(chunk.size())
+                    + ") GROUP BY study_uid, series_uid, Modality")) {
                 bind(ps, new ArrayList<>(chunk));
                 try (ResultSet rs = ps.executeQuery()) {
+                    Map<String, Set<String>> seriesOfStudy = new HashMap<>();
                     while (rs.next()) {
-                        studyCounts.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
-                    }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT study_uid, Modality" + in
-                    + " AND Modality IS NOT NULL")) {
-                bind(ps, new ArrayList<>(chunk));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        // the matcher reads an instance's first Modality value
-                        modalities.computeIfAbsent(rs.getString(1), k -> new TreeSet<>())
-                                .add(rs.getString(2).split("\\\\", -1)[0].strip());
-                    }
-                }
-            }
-        }
-        List<String> se = new ArrayList<>(series);
-        for (int i = 0; i < se.size() && level.ordinal() >= QueryLevel.SERIES.ordinal(); i += IN_CHUNK) {
-            List<String> chunk = se.subList(i, Math.min(se.size(), i + IN_CHUNK));
-            try (PreparedStatement ps = c.prepareStatement("SELECT series_uid, COUNT(*) FROM instances WHERE"
-                    + " migration_state <> 'REMOVING' AND series_uid IN (" + marks(chunk.size()) + ") GROUP BY series_uid")) {
-                bind(ps, new ArrayList<>(chunk));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        seriesCounts.put(rs.getString(1), rs.getLong(2));
+                        String study = rs.getString(1);
+                        String ser = rs.getString(2);
+                        String modality = rs.getString(3);
+                        long n = rs.getLong(4);
+                        studyCounts.computeIfAbsent(study, k -> new long[2])[0] += n;
+                        if (seriesOfStudy.computeIfAbsent(study, k -> new java.util.HashSet<>()).add(ser)) {
+                            studyCounts.get(study)[1]++;
+                        }
+                        seriesCounts.merge(ser, n, Long::sum);
+                        if (modality != null) {
+                            // the matcher reads an instance's first Modality value
+                            String first = modality.split("\\\\", -1)[0].strip();
+                            if (!first.isEmpty()) {
+                                modalities.computeIfAbsent(study, k -> new TreeSet<>()).add(first);
+                            }
+                        }
                     }
                 }
             }
