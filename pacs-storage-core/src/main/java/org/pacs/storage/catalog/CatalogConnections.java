@@ -65,8 +65,8 @@ final class CatalogConnections implements AutoCloseable {
 
     /**
      * @param dataSource     where connections come from (a SQLiteDataSource with its pragmas, a PGSimpleDataSource)
-     * @param connectTimeout how long a caller waits for a connection before UNAVAILABLE (a database that is down
-     *                       must fail calls quickly rather than hang them)
+     * @param connectTimeoutMillis how long a caller waits for a connection before UNAVAILABLE (a database that
+     *                             is down must fail calls quickly rather than hang them)
      */
     static CatalogConnections of(DataSource dataSource, SqlDialect dialect, int size, long connectTimeoutMillis,
                                  String description) {

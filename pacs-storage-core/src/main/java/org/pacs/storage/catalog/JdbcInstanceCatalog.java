@@ -110,21 +110,32 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
         try {
             ds.setURL(jdbcUrl);
         } catch (IllegalArgumentException e) {
-            throw StorageException.invalidInput("Catalog URL '" + jdbcUrl + "' is not valid: " + e.getMessage()
-                    + "; use jdbc:postgresql://host:port/database.");
+            throw StorageException.invalidInput("Catalog URL '" + withoutParameters(jdbcUrl) + "' is not valid: "
+                    + e.getMessage() + "; use jdbc:postgresql://host:port/database.");
         }
-        ds.setUser(user);
-        ds.setPassword(password);
-        if (ds.getConnectTimeout() == 0 || ds.getConnectTimeout() == 10) {
+        if (user != null) { // else the URL's own user= (as DriverManager.getConnection(url, null, null) did)
+            ds.setUser(user);
+        }
+        if (password != null) {
+            ds.setPassword(password);
+        }
+        // unless the URL says otherwise: a dead host fails a connection attempt within the pool's wait, and a
+        // server that vanished without closing the socket (network cut) does not hang a call forever
+        if (!jdbcUrl.contains("connectTimeout=")) {
             ds.setConnectTimeout((int) DEFAULT_CONNECT_TIMEOUT.toSeconds());
         }
-        if (ds.getSocketTimeout() == 0) {
-            // a server that vanished without closing the socket (network cut) must not hang a call forever
+        if (!jdbcUrl.contains("socketTimeout=")) {
             ds.setSocketTimeout(300);
         }
         ds.setTcpKeepAlive(true);
         return new JdbcInstanceCatalog(CatalogConnections.of(ds, SqlDialect.POSTGRESQL, poolSize,
-                DEFAULT_CONNECT_TIMEOUT.toMillis(), jdbcUrl), SqlDialect.POSTGRESQL);
+                DEFAULT_CONNECT_TIMEOUT.toMillis(), withoutParameters(jdbcUrl)), SqlDialect.POSTGRESQL);
+    }
+
+    /** The URL as errors and pool threads name it: its parameters may hold a password. */
+    private static String withoutParameters(String jdbcUrl) {
+        int q = jdbcUrl.indexOf('?');
+        return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q);
     }
 
     /** Calls that met SQLITE_BUSY and were retried since this catalog opened (diagnostics and tests). */
