@@ -61,6 +61,14 @@ final class CatalogFind {
     record Plan(String sql, List<Object> params, boolean paged) {
     }
 
+    /** Rejects a negative limit or offset with a message for the caller. */
+    static void checkPage(int limit, int offset) {
+        if (limit < 0 || offset < 0) {
+            throw org.pacs.storage.StorageException.invalidInput("A find page needs limit >= 0 and offset >= 0, not"
+                    + " limit " + limit + " and offset " + offset + ".");
+        }
+    }
+
     static List<DicomDataset> find(Connection c, SqlDialect dialect, DicomDataset query, QueryMatcher matcher,
                                    int limit, int offset) throws SQLException {
         if (limit == 0) {
@@ -69,7 +77,7 @@ final class CatalogFind {
         QueryLevel level = level(query);
         boolean derivedKeys = hasDerivedKeys(query);
         Plan plan = plan(dialect, query, matcher, limit, offset);
-        List<DicomDataset> out = plan.paged() ? matcher.find(query, pagedRows(c, level, plan))
+        List<DicomDataset> out = plan.paged() ? matcher.find(query, pagedRows(c, plan))
                 : streamed(c, dialect, plan, query, matcher, level, derivedKeys, limit, offset);
         if (!derivedKeys && needsAggregates(query)) {
             fillAggregates(c, query, level, out);
@@ -88,23 +96,40 @@ final class CatalogFind {
             return new Plan("SELECT " + ROW_COLUMNS + " FROM instances WHERE " + where.sql() + " ORDER BY " + order,
                     params, false);
         }
+        // the page's representatives first (from the date index alone where it covers them), their rows by
+        // primary key next: two statements, but no plan that joins the page against a scan of the whole table
+        params.clear();
+        String from;
+        String e;
+        String s;
+        if (where.branches().size() == 1) {
+            from = "instances WHERE " + where.sql();
+            params.addAll(where.params());
+            e = entity;
+            s = "sop_instance_uid";
+        } else {
+            StringBuilder union = new StringBuilder();
+            for (CatalogWhere.Where branch : where.branches()) {
+                union.append(union.isEmpty() ? "" : " UNION ALL ").append("SELECT ").append(entity)
+                        .append(" AS entity, sop_instance_uid AS sop FROM instances WHERE ").append(branch.sql());
+                params.addAll(branch.params());
+            }
+            from = "(" + union + ") t";
+            e = "entity";
+            s = "sop";
+        }
         params.add(limit);
         params.add(offset);
         if (level == QueryLevel.IMAGE) {
-            return new Plan("SELECT " + ROW_COLUMNS + " FROM instances WHERE " + where.sql() + " ORDER BY " + sop
-                    + " LIMIT ? OFFSET ?", params, true);
+            return new Plan("SELECT " + s + " FROM " + from + " ORDER BY " + dialect.binary(s) + " LIMIT ? OFFSET ?",
+                    params, true);
         }
-        // the page's representatives first, their rows by primary key next: two statements, but no plan in
-        // which PostgreSQL hash-joins the page against a scan of the whole table
-        return new Plan("SELECT MIN(" + sop + ") FROM instances WHERE " + where.sql() + " GROUP BY " + entity
-                + " ORDER BY " + dialect.binary(entity) + " LIMIT ? OFFSET ?", params, true);
+        return new Plan("SELECT MIN(" + dialect.binary(s) + ") FROM " + from + " GROUP BY " + e + " ORDER BY "
+                + dialect.binary(e) + " LIMIT ? OFFSET ?", params, true);
     }
 
-    /** The rows of a paged plan: the plan's own at IMAGE level, else those of the representatives it selects. */
-    private static List<DicomDataset> pagedRows(Connection c, QueryLevel level, Plan plan) throws SQLException {
-        if (level == QueryLevel.IMAGE) {
-            return rows(c, plan.sql(), plan.params());
-        }
+    /** The rows of the representatives a paged plan selects. */
+    private static List<DicomDataset> pagedRows(Connection c, Plan plan) throws SQLException {
         List<Object> uids = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(plan.sql())) {
             bind(ps, plan.params());

@@ -64,8 +64,10 @@ final class CatalogSchema {
             // prefixes (SQLite's LIKE needs a NOCASE index, PostgreSQL's a pattern-ops one, and lower() for
             // case-insensitive names, which ILIKE could not use)
             new Step(2, List.of(),
+                    // covering for a date-range page: SQLite reads the page's studies from the index alone
                     List.of("CREATE INDEX ix_instances_study_date_key ON instances ("
-                                    + CatalogWhere.normalized(org.pacs.storage.dicom.VR.DA, "StudyDate") + ")",
+                                    + CatalogWhere.normalized(org.pacs.storage.dicom.VR.DA, "StudyDate")
+                                    + ", study_uid, sop_instance_uid, migration_state)",
                             "CREATE INDEX ix_instances_patient_name_nocase ON instances (PatientName COLLATE NOCASE)"),
                     List.of("CREATE INDEX ix_instances_study_date_key ON instances (("
                                     + CatalogWhere.normalized(org.pacs.storage.dicom.VR.DA, "StudyDate") + ") COLLATE \"C\")",

@@ -34,8 +34,26 @@ import org.pacs.storage.query.QueryMatcher;
  */
 final class CatalogWhere {
 
-    /** A WHERE clause, its parameters in order, and whether it selects exactly the matcher's rows. */
-    record Where(String sql, List<String> params, boolean exact) {
+    /**
+     * A WHERE clause, its parameters in order, and whether it selects exactly the matcher's rows; and the same
+     * rows as disjoint {@code branches} for a UNION ALL (one branch: the clause itself). A date range with
+     * prefixes is "(range) OR IN (prefixes)": an OR makes SQLite look every row up by rowid and PostgreSQL do a
+     * bitmap heap scan, where each branch alone can read a covering index.
+     */
+    record Where(String sql, List<String> params, boolean exact, List<Where> branches) {
+    }
+
+    /** Which alternative of the first split range to emit: both (OR), the range or the prefixes. */
+    private enum Part { BOTH, RANGE, PREFIXES }
+
+    /** Building state: the part wanted and whether a range has been split already. */
+    private static final class Build {
+        final Part part;
+        boolean split;
+
+        Build(Part part) {
+            this.part = part;
+        }
     }
 
     // the matcher's fixed-width templates (KeyMatcher): a partial value padded low is its earliest instant
@@ -49,6 +67,16 @@ final class CatalogWhere {
     }
 
     static Where of(SqlDialect dialect, DicomDataset query, QueryMatcher matcher) {
+        Build probe = new Build(Part.BOTH);
+        Where all = of(dialect, query, matcher, probe);
+        if (!probe.split) {
+            return new Where(all.sql(), all.params(), all.exact(), List.of(all));
+        }
+        return new Where(all.sql(), all.params(), all.exact(), List.of(of(dialect, query, matcher,
+                new Build(Part.RANGE)), of(dialect, query, matcher, new Build(Part.PREFIXES))));
+    }
+
+    private static Where of(SqlDialect dialect, DicomDataset query, QueryMatcher matcher, Build build) {
         StringBuilder sql = new StringBuilder("migration_state <> 'REMOVING'");
         List<String> params = new ArrayList<>();
         boolean exact = true;
@@ -66,20 +94,20 @@ final class CatalogWhere {
                 exact = false; // a key on counts or Modalities in Study: the matcher decides
                 continue;
             }
-            exact &= key(dialect, a.vr(), column, values, matcher.caseInsensitivePersonNames(), sql, params);
+            exact &= key(dialect, a.vr(), column, values, matcher.caseInsensitivePersonNames(), sql, params, build);
         }
-        return new Where(sql.toString(), params, exact);
+        return new Where(sql.toString(), params, exact, List.of());
     }
 
     /** Appends the condition for one key; returns whether it is exact. */
     private static boolean key(SqlDialect dialect, VR vr, String column, List<String> values, boolean ciPn,
-                               StringBuilder sql, List<String> params) {
+                               StringBuilder sql, List<String> params, Build build) {
         if (vr == VR.UI) {
             in(column, values, sql, params);
             return true;
         }
         if (vr == VR.DA || vr == VR.TM) {
-            return values.size() == 1 && range(dialect, column, vr, values.get(0), sql, params);
+            return values.size() == 1 && range(dialect, column, vr, values.get(0), sql, params, build);
         }
         if (!isPlainText(vr)) {
             return false;
@@ -127,7 +155,7 @@ final class CatalogWhere {
      * Keys with non-ASCII characters are left to the matcher (UTF-8 and UTF-16 orders differ beyond ASCII).
      */
     private static boolean range(SqlDialect dialect, String column, VR vr, String key, StringBuilder sql,
-                                 List<String> params) {
+                                 List<String> params, Build build) {
         String low = vr == VR.DA ? DA_LOW : TM_LOW;
         String high = vr == VR.DA ? DA_HIGH : TM_HIGH;
         String k = (vr == VR.DA ? key.replace(".", "") : key.replace(":", "")).trim();
@@ -153,20 +181,30 @@ final class CatalogWhere {
             }
         }
         String upper = hi == null ? null : successor(hi);
-        sql.append(" AND ((");
-        if (lo != null) {
-            sql.append(x).append(" >= ?");
-            params.add(lo);
-        } else {
-            sql.append(x).append(" > ''"); // an empty value never matches
+        // the branches are disjoint: every prefix is shorter than lo, so lower than it
+        Part part = Part.BOTH;
+        if (!prefixes.isEmpty() && !build.split) {
+            build.split = true;
+            part = build.part;
         }
-        if (upper != null) {
-            sql.append(" AND ").append(x).append(" < ?");
-            params.add(upper);
+        sql.append(" AND (");
+        if (part != Part.PREFIXES) {
+            sql.append('(');
+            if (lo != null) {
+                sql.append(x).append(" >= ?");
+                params.add(lo);
+            } else {
+                sql.append(x).append(" > ''"); // an empty value never matches
+            }
+            if (upper != null) {
+                sql.append(" AND ").append(x).append(" < ?");
+                params.add(upper);
+            }
+            sql.append(')');
         }
-        sql.append(')');
-        if (!prefixes.isEmpty()) {
-            sql.append(" OR ").append(x).append(" IN (").append("?, ".repeat(prefixes.size() - 1)).append("?)");
+        if (!prefixes.isEmpty() && part != Part.RANGE) {
+            sql.append(part == Part.BOTH ? " OR " : "").append(x).append(" IN (")
+                    .append("?, ".repeat(prefixes.size() - 1)).append("?)");
             params.addAll(prefixes);
         }
         sql.append(')');

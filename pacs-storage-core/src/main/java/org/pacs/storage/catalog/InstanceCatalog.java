@@ -64,19 +64,11 @@ public interface InstanceCatalog extends AutoCloseable {
      * answer; the JDBC catalog pages in SQL.
      */
     default List<DicomDataset> find(DicomDataset query, QueryMatcher matcher, int limit, int offset) {
-        checkPage(limit, offset);
+        CatalogFind.checkPage(limit, offset);
         List<DicomDataset> all = find(query, matcher);
         int from = (int) Math.min(all.size(), (long) offset);
         int to = (int) Math.min(all.size(), (long) from + limit);
         return List.copyOf(all.subList(from, to));
-    }
-
-    /** Rejects a negative limit or offset with a message for the caller. */
-    static void checkPage(int limit, int offset) {
-        if (limit < 0 || offset < 0) {
-            throw org.pacs.storage.StorageException.invalidInput("A find page needs limit >= 0 and offset >= 0, not"
-                    + " limit " + limit + " and offset " + offset + ".");
-        }
     }
 
     /**

@@ -230,7 +230,7 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
      */
     @Override
     public List<DicomDataset> find(DicomDataset query, QueryMatcher matcher, int limit, int offset) {
-        InstanceCatalog.checkPage(limit, offset);
+        CatalogFind.checkPage(limit, offset);
         return pool.withConnection(c -> CatalogFind.find(c, dialect, query, matcher, limit, offset));
     }
 
