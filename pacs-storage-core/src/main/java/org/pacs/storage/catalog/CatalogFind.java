@@ -128,6 +128,24 @@ final class CatalogFind {
                 + dialect.binary(e) + " LIMIT ? OFFSET ?", params, true);
     }
 
+    /** EXPLAIN QUERY PLAN (SQLite) or EXPLAIN (PostgreSQL) of the statement a find runs, one line per row. */
+    static String explain(Connection c, SqlDialect dialect, DicomDataset query, QueryMatcher matcher, int limit,
+                          int offset) throws SQLException {
+        Plan plan = plan(dialect, query, matcher, limit, offset);
+        String explain = (dialect == SqlDialect.SQLITE ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + plan.sql();
+        StringBuilder b = new StringBuilder();
+        try (PreparedStatement ps = c.prepareStatement(explain)) {
+            bind(ps, plan.params());
+            try (ResultSet rs = ps.executeQuery()) {
+                int cols = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    b.append(rs.getString(cols)).append('\n');
+                }
+            }
+        }
+        return b.toString();
+    }
+
     /** The rows of the representatives a paged plan selects. */
     private static List<DicomDataset> pagedRows(Connection c, Plan plan) throws SQLException {
         List<Object> uids = new ArrayList<>();

