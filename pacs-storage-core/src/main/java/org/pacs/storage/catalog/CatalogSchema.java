@@ -69,8 +69,11 @@ final class CatalogSchema {
                                     + CatalogWhere.normalized(org.pacs.storage.dicom.VR.DA, "StudyDate")
                                     + ", study_uid, sop_instance_uid, migration_state)",
                             "CREATE INDEX ix_instances_patient_name_nocase ON instances (PatientName COLLATE NOCASE)"),
+                    // covering too (INCLUDE, PostgreSQL 11+), StudyDate itself included: the planner considers an
+                    // index-only scan for an expression only when the columns it reads are in the index
                     List.of("CREATE INDEX ix_instances_study_date_key ON instances (("
-                                    + CatalogWhere.normalized(org.pacs.storage.dicom.VR.DA, "StudyDate") + ") COLLATE \"C\")",
+                                    + CatalogWhere.normalized(org.pacs.storage.dicom.VR.DA, "StudyDate") + ") COLLATE \"C\")"
+                                    + " INCLUDE (StudyDate, study_uid, sop_instance_uid, migration_state)",
                             "CREATE INDEX ix_instances_patient_name_pattern ON instances (PatientName text_pattern_ops)",
                             "CREATE INDEX ix_instances_patient_name_lower ON instances"
                                     + " (lower(PatientName) text_pattern_ops)")));
