@@ -72,8 +72,9 @@ public interface InstanceCatalog extends AutoCloseable {
     }
 
     /**
-     * Calls {@code action} for every row not being removed, in UID order, without holding them all: what list
-     * and verify use on a catalog of any size. The default walks {@link #list()}.
+     * Calls {@code action} for every row not being removed, in SOP Instance UID order (the database's collation),
+     * without holding them all: what list and verify use on a catalog of any size. The default walks
+     * {@link #list()}.
      */
     default void forEach(java.util.function.Consumer<CatalogEntry> action) {
         list().forEach(action);
