@@ -20,8 +20,9 @@ import org.pacs.storage.query.QueryMatcher;
  * <li>Text: {@code =}, a list of plain values {@code IN}, '*'/'?' wildcards as SQLite GLOB / PostgreSQL LIKE
  *     (escaped); exact. "*" alone is {@code IS NOT NULL} (a key never matches an absent value). Person names
  *     under a case-insensitive matcher: ASCII-case-insensitive LIKE (SQLite NOCASE index, PostgreSQL
- *     lower() index) with every non-ASCII character a one-character wildcard, so Unicode case folding the
- *     database lacks cannot drop a match; a superset.
+ *     lower() index) with every non-ASCII character of the key a one-character wildcard, so Unicode case
+ *     folding the databases lack cannot drop a match; a superset. (Not covered: the three non-ASCII letters
+ *     Java folds onto ASCII ones, KELVIN SIGN, LONG S and DOTTED CAPITAL I, stored where the key has k, s or i.)
  * <li>Dates and times (DA, TM), one value or range: an index range over the value with ACR-NEMA separators
  *     removed ({@link #normalized}). DA values compare lexically; a stored value shorter than the bounds (a
  *     partial date) matches when it is a prefix of the lower bound, which is added as an IN list. Exact for
