@@ -14,8 +14,18 @@ import org.pacs.storage.StorageException;
  */
 final class CatalogSchema {
 
-    /** One upgrade: its version and statements. */
-    record Step(int version, List<String> statements) {
+    /** One upgrade: its version, statements for both databases, then those only one of them has. */
+    record Step(int version, List<String> statements, List<String> sqliteOnly, List<String> postgresOnly) {
+
+        Step(int version, List<String> statements) {
+            this(version, statements, List.of(), List.of());
+        }
+
+        List<String> statements(SqlDialect dialect) {
+            List<String> all = new java.util.ArrayList<>(statements);
+            all.addAll(dialect == SqlDialect.SQLITE ? sqliteOnly : postgresOnly);
+            return all;
+        }
     }
 
     static final List<Step> STEPS = List.of(
@@ -48,7 +58,25 @@ final class CatalogSchema {
                     "CREATE INDEX ix_instances_study_date ON instances (StudyDate)",
                     "CREATE INDEX ix_instances_policy ON instances (tier, migration_state, last_activity)",
                     "CREATE INDEX ix_instances_migration ON instances (migration_state)",
-                    "CREATE TABLE counters (name VARCHAR(64) NOT NULL PRIMARY KEY, value BIGINT NOT NULL)")));
+                    "CREATE TABLE counters (name VARCHAR(64) NOT NULL PRIMARY KEY, value BIGINT NOT NULL)")),
+            // find pushes date ranges and name prefixes into SQL (CatalogWhere): the date index is on the
+            // expression the matcher compares (ACR-NEMA dots removed), byte-ordered; the name indexes serve LIKE
+            // prefixes (SQLite's LIKE needs a NOCASE index, PostgreSQL's a pattern-ops one, and lower() for
+            // case-insensitive names, which ILIKE could not use)
+            new Step(2, List.of(),
+                    // covering for a date-range page: SQLite reads the page's studies from the index alone
+                    List.of("CREATE INDEX ix_instances_study_date_key ON instances ("
+                                    + CatalogWhere.normalized(org.pacs.storage.dicom.VR.DA, "StudyDate")
+                                    + ", study_uid, sop_instance_uid, migration_state)",
+                            "CREATE INDEX ix_instances_patient_name_nocase ON instances (PatientName COLLATE NOCASE)"),
+                    // covering too (INCLUDE, PostgreSQL 11+), StudyDate itself included: the planner considers an
+                    // index-only scan for an expression only when the columns it reads are in the index
+                    List.of("CREATE INDEX ix_instances_study_date_key ON instances (("
+                                    + CatalogWhere.normalized(org.pacs.storage.dicom.VR.DA, "StudyDate") + ") COLLATE \"C\")"
+                                    + " INCLUDE (StudyDate, study_uid, sop_instance_uid, migration_state)",
+                            "CREATE INDEX ix_instances_patient_name_pattern ON instances (PatientName text_pattern_ops)",
+                            "CREATE INDEX ix_instances_patient_name_lower ON instances"
+                                    + " (lower(PatientName) text_pattern_ops)")));
 
     private CatalogSchema() {
     }
@@ -63,7 +91,7 @@ final class CatalogSchema {
     }
 
     /** Brings the schema to the latest version; safe when several nodes start at once. */
-    static void migrate(ConnectionPool pool, SqlDialect dialect) {
+    static void migrate(CatalogConnections pool, SqlDialect dialect) {
         pool.withConnection(c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY,"
@@ -87,7 +115,7 @@ final class CatalogSchema {
                     return null;
                 }
                 try (Statement s = c.createStatement()) {
-                    for (String sql : step.statements()) {
+                    for (String sql : step.statements(dialect)) {
                         s.execute(sql);
                     }
                     s.execute("INSERT INTO schema_version (version, applied_at) VALUES (" + step.version() + ", "

@@ -58,6 +58,28 @@ public interface InstanceCatalog extends AutoCloseable {
      */
     List<DicomDataset> find(DicomDataset query, QueryMatcher matcher);
 
+    /**
+     * One page of {@link #find(DicomDataset, QueryMatcher)}: at most {@code limit} results after skipping
+     * {@code offset}, in the same order (by the level's unique key), as QIDO-RS asks. The default slices the whole
+     * answer; the JDBC catalog pages in SQL.
+     */
+    default List<DicomDataset> find(DicomDataset query, QueryMatcher matcher, int limit, int offset) {
+        CatalogFind.checkPage(limit, offset);
+        List<DicomDataset> all = find(query, matcher);
+        int from = (int) Math.min(all.size(), (long) offset);
+        int to = (int) Math.min(all.size(), (long) from + limit);
+        return List.copyOf(all.subList(from, to));
+    }
+
+    /**
+     * Calls {@code action} for every row not being removed, in SOP Instance UID order (the database's collation),
+     * without holding them all: what list and verify use on a catalog of any size. The default walks
+     * {@link #list()}.
+     */
+    default void forEach(java.util.function.Consumer<CatalogEntry> action) {
+        list().forEach(action);
+    }
+
     /** Records access times in one transaction; a time never moves an existing last_accessed backwards. */
     void recordAccess(Map<SopInstanceUid, Instant> accesses);
 

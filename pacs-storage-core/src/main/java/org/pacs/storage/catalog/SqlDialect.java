@@ -12,9 +12,21 @@ public enum SqlDialect {
         return this == SQLITE ? " GLOB ?" : " LIKE ? ESCAPE '\\'";
     }
 
-    /** Person names match case-insensitively (PS3.4 C.2.2.2.4 allows it and users expect it). */
-    String caseInsensitiveWildcardOperator() {
-        return this == SQLITE ? " LIKE ? ESCAPE '\\'" : " ILIKE ? ESCAPE '\\'";
+    /**
+     * An ASCII-case-insensitive wildcard match of {@code column} against a {@link #likePattern}, in the form the
+     * schema indexes: SQLite's LIKE (which ignores ASCII case) over a NOCASE index, PostgreSQL's LIKE over
+     * lower() with a text_pattern_ops index (ILIKE could use no index).
+     */
+    String caseInsensitiveLike(String column) {
+        return this == SQLITE ? column + " LIKE ? ESCAPE '\\'" : "lower(" + column + ") LIKE lower(?) ESCAPE '\\'";
+    }
+
+    /**
+     * {@code expr} compared and ordered byte by byte, as Java orders ASCII strings: PostgreSQL's default
+     * collation may ignore punctuation ("1.23" after "1.2.4"), SQLite's BINARY already is.
+     */
+    String binary(String expr) {
+        return this == SQLITE ? expr : expr + " COLLATE \"C\"";
     }
 
     /** Translates a DICOM wildcard value for {@link #wildcardOperator()}, escaping the database's own specials. */

@@ -14,6 +14,18 @@ final class CatalogTestData {
     private CatalogTestData() {
     }
 
+    /** A row with exactly {@code attributes} (non-UID indexed attributes by tag). */
+    static CatalogEntry row(String uid, String study, String series, Map<Integer, String> attributes) {
+        StoredInstance s = new StoredInstance(SopInstanceUid.of(uid), study, series, "1.2.840.10008.5.1.4.1.1.2",
+                "1.2.840.10008.1.2.1", 10, sha(uid), Instant.parse("2025-01-01T00:00:00Z"));
+        return CatalogEntry.stored(s, attributes, StorageTier.HOT, "hot:test");
+    }
+
+    private static String sha(String uid) {
+        return String.format("%064x", new java.math.BigInteger(1, uid.getBytes()).mod(
+                java.math.BigInteger.TWO.pow(250)));
+    }
+
     static CatalogEntry entry(String uid, String study, String series, String patientId, String patientName,
                               long size, Instant storedAt) {
         Map<Integer, String> a = new HashMap<>();

@@ -2,6 +2,7 @@ package org.pacs.storage.catalog;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -66,6 +67,74 @@ public final class PostgresFixture {
             }));
         }
         return embedded;
+    }
+
+    /**
+     * A server of its own (never the shared one or PGHOST's) on one port and one data directory, so that a test
+     * can stop it under a live catalog and start it again where clients expect it.
+     */
+    public static RestartableServer restartable(Path dataDirectory) {
+        RestartableServer s = new RestartableServer(dataDirectory);
+        s.start();
+        return s;
+    }
+
+    /** See {@link #restartable}. */
+    public static final class RestartableServer implements AutoCloseable {
+        private final Path dataDirectory;
+        private int port; // 0 until the first start picks a free one
+        private EmbeddedPostgres running;
+
+        private RestartableServer(Path dataDirectory) {
+            this.dataDirectory = dataDirectory;
+        }
+
+        /** Starts the server (initdb only the first time: the data directory is kept across stops). */
+        public synchronized void start() {
+            if (running != null) {
+                return;
+            }
+            try {
+                EmbeddedPostgres.Builder b = EmbeddedPostgres.builder().setServerConfig("listen_addresses", "127.0.0.1")
+                        .setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+                if (port != 0) {
+                    b.setPort(port);
+                }
+                running = b.start();
+                port = running.getPort();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start embedded PostgreSQL in " + dataDirectory, e);
+            }
+        }
+
+        /** Stops the server (pg_ctl stop -m fast: open sessions are terminated, as in a real restart). */
+        public synchronized void stop() {
+            if (running == null) {
+                return;
+            }
+            try {
+                running.close();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot stop embedded PostgreSQL in " + dataDirectory, e);
+            } finally {
+                running = null;
+            }
+        }
+
+        /** The postgres database on this server's port; valid across restarts. */
+        public DataSource dataSource() {
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setServerNames(new String[] {"127.0.0.1"});
+            ds.setPortNumbers(new int[] {port});
+            ds.setUser("postgres");
+            ds.setDatabaseName("postgres");
+            return ds;
+        }
+
+        @Override
+        public void close() {
+            stop();
+        }
     }
 
     private static String env(String name, String def) {
