@@ -42,6 +42,22 @@ public interface StorageBackend extends AutoCloseable {
      */
     List<DicomDataset> find(DicomDataset query);
 
+    /**
+     * At most {@code limit} results of {@link #find(DicomDataset)}'s answer after skipping {@code offset}, in a
+     * stable order (QIDO-RS pages through large answers). The default slices the whole answer; the catalog pages
+     * in SQL.
+     */
+    default List<DicomDataset> find(DicomDataset query, int limit, int offset) {
+        if (limit < 0 || offset < 0) {
+            throw StorageException.invalidInput("A find page needs a limit and an offset of 0 or more; got limit "
+                    + limit + ", offset " + offset + ".");
+        }
+        List<DicomDataset> all = find(query);
+        int from = (int) Math.min(all.size(), (long) offset);
+        int to = (int) Math.min(all.size(), (long) from + limit);
+        return List.copyOf(all.subList(from, to));
+    }
+
     /** Every instance the index knows, in no particular order. */
     List<StoredInstance> list();
 

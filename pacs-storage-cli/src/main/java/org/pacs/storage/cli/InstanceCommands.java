@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.pacs.storage.SopInstanceUid;
+import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
 import picocli.CommandLine.Command;
@@ -115,11 +116,23 @@ final class InstanceCommands {
                 description = "e.g. PatientID=PID123 PatientName=SMITH* StudyDate=20240101-20241231 Modality=CT.")
         List<String> keys = new ArrayList<>();
 
+        @Option(names = "--limit", paramLabel = "N", description = "At most N results (default: all).")
+        Integer limit;
+
+        @Option(names = "--offset", paramLabel = "N", defaultValue = "0",
+                description = "Skip the first N results, in the catalog's order (default 0).")
+        int offset;
+
         @Override
         public Integer call() {
             QueryBuilder query = new QueryBuilder(level, keys);
+            if ((limit != null && limit < 0) || offset < 0) {
+                throw new UsageException("--limit and --offset take 0 or more.");
+            }
             try (Archive archive = root.openArchive()) {
-                List<Map<String, Object>> rows = query.rows(archive.storage().find(query.dataset()));
+                List<DicomDataset> found = limit == null && offset == 0 ? archive.storage().find(query.dataset())
+                        : archive.storage().find(query.dataset(), limit == null ? Integer.MAX_VALUE : limit, offset);
+                List<Map<String, Object>> rows = query.rows(found);
                 root.print(rows, QueryBuilder.table(rows) + rows.size() + " " + query.levelName(rows.size())
                         + " found.");
                 return PacsStorageCli.OK;

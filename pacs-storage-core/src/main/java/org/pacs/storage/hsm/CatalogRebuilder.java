@@ -76,14 +76,17 @@ public final class CatalogRebuilder {
                 }
             }
         }
-        long removed = 0;
-        for (CatalogEntry e : catalog.list()) {
-            if (e.migrationState() == MigrationState.NONE && !tiers.tier(e.tier()).holds(e.instance())
-                    && catalog.delete(e.instance().sopInstanceUid())) {
-                removed++;
+        long[] removed = {0};
+        List<SopInstanceUid> gone = new ArrayList<>();
+        catalog.forEach(e -> {
+            if (e.migrationState() == MigrationState.NONE && !tiers.tier(e.tier()).holds(e.instance())) {
+                gone.add(e.instance().sopInstanceUid()); // deleted after the walk, not under its feet
             }
+        });
+        for (SopInstanceUid uid : gone) {
+            removed[0] += catalog.delete(uid) ? 1 : 0;
         }
-        Result r = new Result(blobs, present, added, archived, skipped, removed);
+        Result r = new Result(blobs, present, added, archived, skipped, removed[0]);
         LOG.info("Rebuilt the catalog: {}", r);
         return r;
     }

@@ -115,6 +115,11 @@ public abstract class CataloguedStorage implements StorageBackend, BlobBacked {
     }
 
     @Override
+    public List<DicomDataset> find(DicomDataset query, int limit, int offset) {
+        return storage().find(query, limit, offset);
+    }
+
+    @Override
     public List<StoredInstance> list() {
         return storage().list();
     }

@@ -39,15 +39,16 @@ final class HsmIntegrity {
     IntegrityReport verify() {
         List<SopInstanceUid> missing = new ArrayList<>();
         List<SopInstanceUid> corrupt = new ArrayList<>();
-        long checked = 0;
-        for (CatalogEntry e : catalog.list()) {
+        long[] checked = {0};
+        // the catalog is walked a page at a time: memory holds the problems found, not the archive
+        catalog.forEach(e -> {
             if (e.migrationState() == MigrationState.REMOVING) {
-                continue;
+                return;
             }
             SopInstanceUid uid = e.instance().sopInstanceUid();
             TierStore t = tiers.tier(e.tier());
             try (InputStream in = t.open(e.instance())) {
-                checked++;
+                checked[0]++;
                 if (!Digests.sha256(in).equals(e.instance().sha256())) {
                     corrupt.add(uid);
                 }
@@ -67,12 +68,12 @@ final class HsmIntegrity {
             } catch (IOException ex) {
                 corrupt.add(uid);
             }
-        }
+        });
         List<String> orphaned = new ArrayList<>();
         for (BlobStore store : tiers.distinct()) {
             orphaned.addAll(orphans(store));
         }
-        return new IntegrityReport(checked, missing.stream().sorted().toList(), corrupt.stream().sorted().toList(),
+        return new IntegrityReport(checked[0], missing.stream().sorted().toList(), corrupt.stream().sorted().toList(),
                 orphaned.stream().sorted().toList());
     }
 

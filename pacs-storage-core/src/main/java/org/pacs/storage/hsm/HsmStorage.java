@@ -255,6 +255,13 @@ public final class HsmStorage implements StorageBackend {
         return catalog.find(query, QueryMatcher.DEFAULT);
     }
 
+    /** A page of the answer, paged in the catalog's SQL: memory holds the page, not the archive. */
+    @Override
+    public List<DicomDataset> find(DicomDataset query, int limit, int offset) {
+        ensureOpen();
+        return catalog.find(query, QueryMatcher.DEFAULT, limit, offset);
+    }
+
     @Override
     public List<StoredInstance> list() {
         List<StoredInstance> out = new ArrayList<>();

@@ -30,18 +30,28 @@ final class QidoService {
     void search(Exchange ex, QueryLevel level, Map<Integer, String> fixedKeys) throws IOException {
         requireJsonAccepted(ex);
         QidoQuery q = QidoQuery.parse(level, fixedKeys, ex.query());
-        List<DicomDataset> found = archive.find(q.backendQuery());
-        if (q.fuzzy() && !q.personNameKeys().isEmpty()) {
-            DicomDataset names = q.personNameQuery();
-            found = found.stream().filter(d -> FUZZY.matches(names, d)).toList();
-        }
-        int from = (int) Math.min(found.size(), (long) q.offset());
         int max = q.limit() < 0 ? QidoQuery.MAX_RESULTS : q.limit();
-        int to = (int) Math.min(found.size(), (long) from + max);
-        List<DicomDataset> page = found.subList(from, to);
-        if (to < found.size()) {
-            ex.setHeader("Warning", "299 pacs-storage: \"There are " + (found.size() - to)
-                    + " more results; ask again with offset=" + to + "\"");
+        List<DicomDataset> page;
+        boolean more;
+        if (q.fuzzy() && !q.personNameKeys().isEmpty()) {
+            // fuzzy person names are matched here, after the archive's find, so this answer is cut here too
+            DicomDataset names = q.personNameQuery();
+            List<DicomDataset> found = archive.find(q.backendQuery()).stream()
+                    .filter(d -> FUZZY.matches(names, d)).toList();
+            int from = (int) Math.min(found.size(), (long) q.offset());
+            int to = (int) Math.min(found.size(), (long) from + max);
+            page = found.subList(from, to);
+            more = to < found.size();
+        } else {
+            // one more than asked tells whether another page follows; the archive pages in its catalog's SQL
+            List<DicomDataset> found = archive.find(q.backendQuery(), max == Integer.MAX_VALUE ? max : max + 1,
+                    q.offset());
+            more = found.size() > max;
+            page = more ? found.subList(0, max) : found;
+        }
+        if (more) {
+            ex.setHeader("Warning", "299 pacs-storage: \"There are more results; ask again with offset="
+                    + ((long) q.offset() + page.size()) + "\"");
         }
         for (DicomDataset d : page) {
             d.getUid(Tag.StudyInstanceUID).ifPresent(ex.studies::add);

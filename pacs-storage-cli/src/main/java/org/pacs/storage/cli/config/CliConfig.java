@@ -1,5 +1,7 @@
 package org.pacs.storage.cli.config;
 
+import org.pacs.storage.dicomweb.DicomWebConfig;
+import org.pacs.storage.dimse.DimseConfig;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,7 +13,8 @@ import java.util.Optional;
  * the CLI-owned sections with the spec's defaults filled in.
  */
 public record CliConfig(String source, Map<String, TierConfig> tiers, CatalogConfig catalog, HsmConfig hsm,
-                        MigrationConfig migration, SecurityConfig security) {
+                        MigrationConfig migration, SecurityConfig security, DimseConfig dimse,
+                        DicomWebConfig dicomweb) {
 
     public static final String HOT = "hot";
     public static final String WARM = "warm";
@@ -32,6 +35,16 @@ public record CliConfig(String source, Map<String, TierConfig> tiers, CatalogCon
 
     public Optional<TierConfig> tier(String name) {
         return Optional.ofNullable(tiers.get(name));
+    }
+
+    /** The DIMSE listener's settings; empty when the file has no {@code dimse} section (serve starts none). */
+    public Optional<DimseConfig> dimseSection() {
+        return Optional.ofNullable(dimse);
+    }
+
+    /** The DICOMweb server's settings; empty when the file has no {@code dicomweb} section. */
+    public Optional<DicomWebConfig> dicomwebSection() {
+        return Optional.ofNullable(dicomweb);
     }
 
     public String catalogUrl() {

@@ -38,6 +38,9 @@ final class ConfigErrors {
             return usage(where + ": unknown key; accepted" + (parent.isEmpty() ? "" : " in " + parent) + ": "
                     + accepted(u.getReferringClass(), u.getKnownPropertyIds()) + ".", error);
         }
+        if (cause instanceof org.pacs.storage.StorageException se) {
+            return usage(where + ": " + se.getMessage(), error); // a network face's own settings check
+        }
         if (cause instanceof IllegalArgumentException) {
             return usage(where + (cause.getMessage().startsWith("has no value") ? " " : ": ") + cause.getMessage()
                     + ".", error);

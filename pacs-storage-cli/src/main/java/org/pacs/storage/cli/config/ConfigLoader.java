@@ -49,13 +49,15 @@ public final class ConfigLoader {
             .propertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .addModule(new UnitsModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .withCoercionConfigDefaults(c -> c.setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
             .build();
 
     /** What Jackson binds a file to; the tiers are turned into {@link TierConfig}s afterwards. */
     record Document(CatalogConfig catalog, Tiers tiers, HsmConfig hsm, MigrationConfig migration,
-                    SecurityConfig security) {
+                    SecurityConfig security, org.pacs.storage.dimse.DimseConfig dimse,
+                    org.pacs.storage.dicomweb.DicomWebConfig dicomweb) {
     }
 
     record Tiers(Map<String, String> hot, Map<String, String> warm, Map<String, String> cold) {
@@ -112,6 +114,13 @@ public final class ConfigLoader {
         doc.set("hsm", MAPPER.valueToTree(HsmConfig.DEFAULTS));
         doc.set("migration", MAPPER.valueToTree(MigrationConfig.DEFAULTS));
         doc.set("security", MAPPER.valueToTree(SecurityConfig.DEFAULTS));
+        // the network faces exist only where their section is written: its keys then lay over their defaults
+        if (written.get("dimse") instanceof ObjectNode) {
+            doc.set("dimse", MAPPER.valueToTree(org.pacs.storage.dimse.DimseConfig.defaults()));
+        }
+        if (written.get("dicomweb") instanceof ObjectNode) {
+            doc.set("dicomweb", MAPPER.valueToTree(org.pacs.storage.dicomweb.DicomWebConfig.defaults()));
+        }
         overlay(doc, written);
         Document d;
         try {
@@ -127,7 +136,8 @@ public final class ConfigLoader {
             throw new UsageException(file.source() + ":" + file.line("tiers") + ": tiers.hot is missing; every archive needs a hot tier"
                     + " (e.g. type: file, root-path: pacs-archive/hot).");
         }
-        return new CliConfig(source, tiers, d.catalog(), d.hsm(), d.migration(), d.security());
+        return new CliConfig(source, tiers, d.catalog(), d.hsm(), d.migration(), d.security(), d.dimse(),
+                d.dicomweb());
     }
 
     /** Lays what the file wrote over the defaults, mapping into mapping; a written scalar replaces a default. */
