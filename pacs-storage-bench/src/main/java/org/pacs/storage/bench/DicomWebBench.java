@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.pacs.storage.dicom.DicomDataset;
@@ -43,8 +44,6 @@ import org.pacs.storage.testkit.SyntheticInstances;
 public final class DicomWebBench {
 
     static final String PASSWORD = "bench password 42";
-    static final Path ORTHANC = Path.of("/usr/sbin/Orthanc");
-    static final Path ORTHANC_PLUGIN = Path.of("/usr/share/orthanc/plugins/libOrthancDicomWeb.so");
 
     private DicomWebBench() {
     }
@@ -184,44 +183,14 @@ public final class DicomWebBench {
 
     /** Orthanc's STOW-RS on the same bodies, or -1 when Orthanc with its DICOMweb plugin is not installed. */
     private static double orthancStow(Path work, List<byte[]> bodies, int clients) throws Exception {
-        if (!Files.isExecutable(ORTHANC) || !Files.isRegularFile(ORTHANC_PLUGIN)) {
-            System.out.println("Orthanc: not installed (apt-get install orthanc orthanc-dicomweb), no comparison");
+        Optional<Orthanc> started = Orthanc.start(work, true);
+        if (started.isEmpty()) {
             return -1;
         }
-        int port = FreePorts.find();
-        Path config = work.resolve("orthanc.json");
-        Files.writeString(config, "{\"Name\":\"bench\",\"StorageDirectory\":\"" + work.resolve("o-storage")
-                + "\",\"IndexDirectory\":\"" + work.resolve("o-index") + "\",\"HttpPort\":" + port + ",\"DicomPort\":"
-                + FreePorts.find() + ",\"RemoteAccessAllowed\":false,\"AuthenticationEnabled\":false,\"Plugins\":[\""
-                + ORTHANC_PLUGIN + "\"],\"DicomWeb\":{\"Enable\":true,\"Root\":\"/dicom-web/\"}}");
-        ProcessBuilder pb = new ProcessBuilder(ORTHANC.toString(), config.toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("orthanc.log").toFile());
-        pb.environment().put("TCP_NODELAY", "1");
-        Process orthanc = pb.start();
-        try {
-            String base = "http://127.0.0.1:" + port;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!up(base)) {
-                if (System.nanoTime() > deadline || !orthanc.isAlive()) {
-                    throw new IllegalStateException("Orthanc did not start: " + Files.readString(work.resolve("orthanc.log")));
-                }
-                Thread.onSpinWait();
-            }
+        try (Orthanc orthanc = started.get()) {
             // A fresh client: Orthanc's server drops idle keep-alive connections.
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            return stow(http, base + "/dicom-web/studies", null, bodies, clients);
-        } finally {
-            orthanc.destroy();
-            orthanc.waitFor();
-        }
-    }
-
-    private static boolean up(String base) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/system"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (Exception e) {
-            return false;
+            return stow(http, orthanc.base() + "/dicom-web/studies", null, bodies, clients);
         }
     }
 

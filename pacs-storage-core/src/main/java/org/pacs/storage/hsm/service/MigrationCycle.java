@@ -147,6 +147,11 @@ public final class MigrationCycle {
                         accepted.add(task);
                     }
                 }
+                if (accepted.isEmpty()) {
+                    // every candidate was handed out before in this cycle (e.g. moved hot to warm and now due
+                    // for cold): it waits for the next cycle, or this loop would claim it again and again
+                    return;
+                }
                 for (List<MigrationTask> unit : split(accepted, slots)) {
                     slots--;
                     submit(unit);

@@ -1,0 +1,161 @@
+package org.pacs.storage.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.pacs.storage.dicom.DicomDataset;
+import org.pacs.storage.dicom.UidGenerator;
+import org.pacs.storage.dimse.DimseConfig;
+import org.pacs.storage.dimse.DimseServer;
+import org.pacs.storage.file.FileStorage;
+import org.pacs.storage.file.FileStorageConfig;
+import org.pacs.storage.testkit.FreePorts;
+import org.pacs.storage.testkit.SyntheticInstances;
+
+/**
+ * C-STORE throughput (issue 16): DCMTK's {@code storescu} sends the same CT-sized instances (39 KB by default)
+ * over one association and over 4 in parallel into, one after another in this run: our DIMSE server over the
+ * embedded file archive (fsync on: a success means durable), Orthanc's C-STORE SCP when installed, and DCMTK's
+ * {@code storescp --fork} writing plain files (the limit: no index, no fsync). Prints instances/s and the
+ * ratios ours/Orthanc (target at least 3) and ours/storescp (target at least 0.5).
+ * <p>Run: {@code java -cp ... org.pacs.storage.bench.DimseBench [count] [bytes]}; needs dcmtk.
+ */
+public final class DimseBench {
+
+    private DimseBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        int bytes = args.length > 1 ? Integer.parseInt(args[1]) : 39_000;
+        if (!Files.isExecutable(Path.of("/usr/bin/storescu"))) {
+            System.out.println("storescu not installed (apt-get install dcmtk): nothing to measure");
+            return;
+        }
+        Path work = Files.createTempDirectory("dimse-bench");
+        try {
+            List<Path> files = generate(work.resolve("in"), count, bytes);
+            System.out.printf(Locale.ROOT, "%d instances of %d bytes; storescu with TCP_NODELAY=1%n", count, bytes);
+            System.out.printf(Locale.ROOT, "%-34s %14s %14s%n", "SCP", "1 assoc /s", "4 assocs /s");
+            double[] ours = new double[2];
+            double[] orthanc = {-1, -1};
+            double[] storescp = new double[2];
+            for (int clients : new int[] {1, 4}) {
+                int i = clients == 1 ? 0 : 1;
+                ours[i] = ours(work.resolve("ours-" + clients), files, clients);
+                Optional<Orthanc> o = Orthanc.start(work.resolve("orthanc-" + clients), false);
+                if (o.isPresent()) {
+                    try (Orthanc running = o.get()) {
+                        orthanc[i] = send(files, Orthanc.AE_TITLE, running.dicomPort, clients);
+                    }
+                }
+                storescp[i] = storescp(work.resolve("storescp-" + clients), files, clients);
+            }
+            row("ours (archive, fsync)", ours);
+            row("Orthanc 1.10 C-STORE SCP", orthanc);
+            row("storescp --fork (plain files)", storescp);
+            System.out.printf(Locale.ROOT, "%-34s %14s %14s%n", "ours / Orthanc (target >= 3)",
+                    ratio(ours[0], orthanc[0]), ratio(ours[1], orthanc[1]));
+            System.out.printf(Locale.ROOT, "%-34s %14s %14s%n", "ours / storescp (target >= 0.5)",
+                    ratio(ours[0], storescp[0]), ratio(ours[1], storescp[1]));
+        } finally {
+            CloudBench.deleteTree(work);
+        }
+    }
+
+    private static double ours(Path dir, List<Path> files, int clients) throws Exception {
+        int port = FreePorts.find();
+        try (FileStorage archive = new FileStorage(FileStorageConfig.of(dir));
+             DimseServer scp = new DimseServer(DimseConfig.defaults().withPort(port), archive).start()) {
+            double rate = send(files, "PACS", scp.port(), clients);
+            if (archive.statistics().totalInstances() != files.size()) {
+                throw new IllegalStateException("the archive holds " + archive.statistics().totalInstances()
+                        + " instances, not " + files.size());
+            }
+            return rate;
+        }
+    }
+
+    private static double storescp(Path dir, List<Path> files, int clients) throws Exception {
+        Files.createDirectories(dir);
+        int port = FreePorts.find();
+        ProcessBuilder pb = new ProcessBuilder("storescp", "--fork", "+xa", "-aet", "STORESCP", "-od", dir.toString(),
+                Integer.toString(port)).redirectErrorStream(true).redirectOutput(dir.resolveSibling(
+                        dir.getFileName() + ".log").toFile());
+        pb.environment().put("TCP_NODELAY", "1");
+        Process scp = pb.start();
+        try {
+            waitForPort(port, scp);
+            return send(files, "STORESCP", port, clients);
+        } finally {
+            scp.destroy();
+            scp.waitFor(30, TimeUnit.SECONDS);
+            scp.destroyForcibly();
+        }
+    }
+
+    /** storescu processes over {@code clients} slices of the files; instances per second over the whole send. */
+    private static double send(List<Path> files, String aet, int port, int clients) throws Exception {
+        List<Process> senders = new ArrayList<>();
+        long start = System.nanoTime();
+        int per = (files.size() + clients - 1) / clients;
+        for (int c = 0; c < clients; c++) {
+            List<String> cmd = new ArrayList<>(List.of("storescu", "-aec", aet, "127.0.0.1", Integer.toString(port)));
+            files.subList(c * per, Math.min(files.size(), (c + 1) * per)).forEach(f -> cmd.add(f.toString()));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("TCP_NODELAY", "1");
+            senders.add(pb.start());
+        }
+        for (Process p : senders) {
+            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new IllegalStateException("storescu to " + aet + " failed (exit " + p.exitValue() + ")");
+            }
+        }
+        return files.size() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static void waitForPort(int port, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline && p.isAlive()) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException e) {
+                Thread.onSpinWait();
+            }
+        }
+        throw new IllegalStateException("storescp did not listen on " + port);
+    }
+
+    /** CT-sized synthetic instances, one study, new UIDs each. */
+    static List<Path> generate(Path dir, int count, int bytes) throws Exception {
+        Files.createDirectories(dir);
+        String study = UidGenerator.newUid();
+        String series = UidGenerator.newUid();
+        List<Path> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            DicomDataset h = SyntheticInstances.header("BENCH", "Bench^Dimse", study, series, UidGenerator.newUid(),
+                    "CT", "20240101");
+            Path f = dir.resolve("ct" + i + ".dcm");
+            SyntheticInstances.write(f, h, bytes, i);
+            out.add(f);
+        }
+        return out;
+    }
+
+    private static void row(String name, double[] rates) {
+        System.out.printf(Locale.ROOT, "%-34s %14s %14s%n", name, rate(rates[0]), rate(rates[1]));
+    }
+
+    private static String rate(double r) {
+        return r < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", r);
+    }
+
+    private static String ratio(double a, double b) {
+        return b <= 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", a / b);
+    }
+}
