@@ -4,17 +4,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 import org.pacs.storage.ArchivalBackend;
 import org.pacs.storage.QueryLevel;
 import org.pacs.storage.RestoreStatus;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
-import org.pacs.storage.blob.BlobInfo;
 import org.pacs.storage.catalog.JdbcInstanceCatalog;
 import org.pacs.storage.hsm.CataloguedStorage;
-import org.pacs.storage.hsm.HsmStorage;
 import org.pacs.storage.hsm.HsmStorageConfig;
 
 /**
@@ -26,7 +23,6 @@ import org.pacs.storage.hsm.HsmStorageConfig;
 public final class AzureBlobStorage extends CataloguedStorage implements ArchivalBackend {
 
     private final AzureBlobStore blobs;
-    private final boolean catalogIsNew;
 
     /** Spools to {@code pacs-azure-spool} under java.io.tmpdir. */
     public AzureBlobStorage(AzureStorageConfig config) {
@@ -39,9 +35,8 @@ public final class AzureBlobStorage extends CataloguedStorage implements Archiva
 
     private AzureBlobStorage(AzureBlobStore blobs, Path catalog) {
         super(blobs, () -> JdbcInstanceCatalog.sqlite(catalog), HsmStorageConfig.defaults()
-                .withDuplicatePolicy(blobs.config().duplicatePolicy()));
+                .withDuplicatePolicy(blobs.config().duplicatePolicy()), !Files.exists(catalog));
         this.blobs = blobs;
-        this.catalogIsNew = !Files.exists(catalog);
     }
 
     static Path catalogFile(AzureStorageConfig config, Path spoolDir) {
@@ -51,23 +46,6 @@ public final class AzureBlobStorage extends CataloguedStorage implements Archiva
 
     public AzureStorageConfig config() {
         return blobs.config();
-    }
-
-    @Override
-    protected void opened(HsmStorage storage) {
-        if (catalogIsNew) {
-            try (Stream<BlobInfo> any = blobs.list()) {
-                if (any.findAny().isEmpty()) {
-                    return;
-                }
-            } catch (org.pacs.storage.StorageException e) {
-                // unreachable now: the operation at hand reports that itself; the catalog stays as it is
-                org.slf4j.LoggerFactory.getLogger(getClass()).warn("Could not list {} to catalogue what it already"
-                        + " holds ({}); run rebuild-index once it is reachable", blobs.describe(), e.getMessage());
-                return;
-            }
-            storage.rebuildCatalog();
-        }
     }
 
     /** True when the account answers with the right credentials and the container exists. */

@@ -2,14 +2,9 @@ package org.pacs.storage.file;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
-import org.pacs.storage.blob.BlobInfo;
 import org.pacs.storage.catalog.JdbcInstanceCatalog;
 import org.pacs.storage.hsm.CataloguedStorage;
-import org.pacs.storage.hsm.HsmStorage;
 import org.pacs.storage.hsm.HsmStorageConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Instances as files under a root directory (spec §10.3): a {@link FileBlobStore} plus an embedded SQLite
@@ -20,10 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileStorage extends CataloguedStorage {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FileStorage.class);
-
     private final FileStorageConfig config;
-    private final boolean catalogIsNew;
 
     public FileStorage(FileStorageConfig config) {
         this(new FileBlobStore(config));
@@ -35,26 +27,11 @@ public final class FileStorage extends CataloguedStorage {
 
     private FileStorage(FileBlobStore blobs, Path catalog) {
         super(blobs, () -> JdbcInstanceCatalog.sqlite(catalog), HsmStorageConfig.defaults()
-                .withDuplicatePolicy(blobs.config().duplicatePolicy()));
+                .withDuplicatePolicy(blobs.config().duplicatePolicy()), !Files.exists(catalog));
         this.config = blobs.config();
-        this.catalogIsNew = !Files.exists(catalog);
     }
 
     public FileStorageConfig config() {
         return config;
-    }
-
-    @Override
-    protected void opened(HsmStorage storage) {
-        if (!catalogIsNew) {
-            return;
-        }
-        try (Stream<BlobInfo> any = blobStore().list()) {
-            if (any.findAny().isEmpty()) {
-                return;
-            }
-        }
-        LOG.info("{} has instance files but no catalog yet; cataloguing them from their headers", config.root());
-        storage.rebuildCatalog();
     }
 }

@@ -6,11 +6,9 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
@@ -40,8 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class CatalogRebuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatalogRebuilder.class);
-    private static final int PAGE = 500;
-
     /** What a rebuild found: blobs listed, rows that were there, rows added (archived among them), dropped. */
     public record Result(long blobs, long alreadyCatalogued, long added, long archived, long skipped, long removed) {
     }
@@ -64,17 +60,7 @@ public final class CatalogRebuilder {
     Result rebuild() {
         for (var store : tiers.distinct()) {
             List<StorageTier> sharing = tiers.tiers().stream().filter(t -> tiers.blobs(t) == store).toList();
-            try (Stream<BlobInfo> listing = store.list()) {
-                Iterator<BlobInfo> it = listing.iterator();
-                List<BlobInfo> page = new ArrayList<>(PAGE);
-                while (it.hasNext()) {
-                    page.add(it.next());
-                    if (page.size() == PAGE || !it.hasNext()) {
-                        addMissing(sharing, page);
-                        page.clear();
-                    }
-                }
-            }
+            BlobPages.forEach(store, page -> addMissing(sharing, page));
         }
         long[] removed = {0};
         List<SopInstanceUid> gone = new ArrayList<>();

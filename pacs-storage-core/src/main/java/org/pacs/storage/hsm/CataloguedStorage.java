@@ -30,12 +30,20 @@ public abstract class CataloguedStorage implements StorageBackend, BlobBacked {
     private final BlobStore blobs;
     private final Supplier<InstanceCatalog> catalog;
     private final HsmStorageConfig config;
+    private final boolean catalogIsNew;
     private HsmStorage storage;
     private boolean closed;
 
-    protected CataloguedStorage(BlobStore blobs, Supplier<InstanceCatalog> catalog, HsmStorageConfig config) {
+    /**
+     * @param catalogIsNew true when {@code catalog} will create its database: a new catalog over a store that
+     *                     already holds instances (made by an older version, another process's catalog, a lost
+     *                     one) is rebuilt from the store once, at first use
+     */
+    protected CataloguedStorage(BlobStore blobs, Supplier<InstanceCatalog> catalog, HsmStorageConfig config,
+                                boolean catalogIsNew) {
         this.blobs = blobs;
         this.catalog = catalog;
+        this.catalogIsNew = catalogIsNew;
         // one tier: access times drive no policy here; a restore is billed, so the caller asks for it
         this.config = config.withTrackAccessTime(false).withRestoreOnRead(false);
     }
@@ -55,13 +63,27 @@ public abstract class CataloguedStorage implements StorageBackend, BlobBacked {
             Map<StorageTier, BlobStore> tiers = new EnumMap<>(StorageTier.class);
             tiers.put(StorageTier.HOT, blobs);
             storage = new HsmStorage(tiers, catalog.get(), config);
-            opened(storage);
+            if (catalogIsNew) {
+                rebuildIfTheStoreHoldsInstances(storage);
+            }
         }
         return storage;
     }
 
-    /** Called once the catalog is open, e.g. to rebuild a catalog that was just created over a full store. */
-    protected void opened(HsmStorage storage) {
+    private void rebuildIfTheStoreHoldsInstances(HsmStorage storage) {
+        try (java.util.stream.Stream<org.pacs.storage.blob.BlobInfo> any = blobs.list()) {
+            if (any.findAny().isEmpty()) {
+                return;
+            }
+        } catch (StorageException e) {
+            // unreachable now: the operation at hand reports that itself; the catalog stays as it is
+            org.slf4j.LoggerFactory.getLogger(getClass()).warn("Could not list {} to catalogue what it already"
+                    + " holds ({}); run rebuild-index once it is reachable", blobs.describe(), e.getMessage());
+            return;
+        }
+        org.slf4j.LoggerFactory.getLogger(getClass()).info("{} holds instances but its catalog is new;"
+                + " cataloguing them from the store", blobs.describe());
+        storage.rebuildCatalog();
     }
 
     @Override

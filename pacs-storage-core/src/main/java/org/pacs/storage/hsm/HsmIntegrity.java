@@ -3,11 +3,9 @@ package org.pacs.storage.hsm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.pacs.storage.IntegrityReport;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
@@ -25,8 +23,6 @@ import org.pacs.storage.catalog.MigrationState;
  * archive.
  */
 final class HsmIntegrity {
-
-    private static final int PAGE = 500;
 
     private final InstanceCatalog catalog;
     private final HsmTiers tiers;
@@ -82,17 +78,7 @@ final class HsmIntegrity {
         List<StorageTier> sharing = tiers.tiers().stream().filter(t -> tiers.blobs(t) == store).toList();
         String label = sharing.get(0).name().toLowerCase();
         List<String> out = new ArrayList<>();
-        try (Stream<BlobInfo> listing = store.list()) {
-            Iterator<BlobInfo> it = listing.iterator();
-            List<BlobInfo> page = new ArrayList<>(PAGE);
-            while (it.hasNext()) {
-                page.add(it.next());
-                if (page.size() == PAGE || !it.hasNext()) {
-                    checkPage(store, sharing, label, page, out);
-                    page.clear();
-                }
-            }
-        }
+        BlobPages.forEach(store, page -> checkPage(store, sharing, label, page, out));
         return out;
     }
 

@@ -40,8 +40,14 @@ final class HsmTestBed implements AutoCloseable {
     }
 
     HsmTestBed(Path dir, TierPolicy policy, InstanceCatalog catalog, String nodeId) {
+        this(dir, policy, catalog, nodeId, new FileStorage(FileStorageConfig.of(dir.resolve("warm")).withFsync(false)));
+    }
+
+    /** With {@code warmBackend} (blob-backed: its store is the warm tier) instead of a file root under dir. */
+    HsmTestBed(Path dir, TierPolicy policy, InstanceCatalog catalog, String nodeId,
+               org.pacs.storage.StorageBackend warmBackend) {
         FileStorage hot = new FileStorage(FileStorageConfig.of(dir.resolve("hot")).withFsync(false));
-        warm = new HookedBackend(new FileStorage(FileStorageConfig.of(dir.resolve("warm")).withFsync(false)));
+        warm = new HookedBackend(warmBackend);
         HsmStorageConfig config = HsmStorageConfig.defaults().withClock(clock).withNodeId(nodeId)
                 .withPolicy(policy.withHotToWarm(HOT_TO_WARM));
         hsm = new HsmStorage(hot, warm, null, catalog, config);

@@ -33,13 +33,12 @@ public final class MigrationNode {
         String user = args[1];
         String password = args[2];
         Path hotRoot = Path.of(args[3]);
-        Path warmRoot = Path.of(args[4]);
         String nodeId = args[5];
         Path logFile = Path.of(args[6]);
         Clock clock = Clock.fixed(Instant.ofEpochMilli(Long.parseLong(args[7])), ZoneOffset.UTC);
 
         FileStorage hot = new FileStorage(FileStorageConfig.of(hotRoot).withFsync(false));
-        HookedBackend warm = new HookedBackend(new FileStorage(FileStorageConfig.of(warmRoot).withFsync(false)));
+        HookedBackend warm = new HookedBackend(warmBackend(args[4]));
         BufferedWriter log = Files.newBufferedWriter(logFile, StandardCharsets.US_ASCII);
         warm.afterStore(i -> {
             synchronized (log) {
@@ -84,5 +83,22 @@ public final class MigrationNode {
                 log.close();
             }
         }
+    }
+
+    /**
+     * The shared warm tier: a file root, or {@code spi:TYPE;key=value;...} for any registered backend (an S3
+     * bucket in the bench module's variant), built through its provider like the CLI does.
+     */
+    static org.pacs.storage.StorageBackend warmBackend(String spec) {
+        if (!spec.startsWith("spi:")) {
+            return new FileStorage(FileStorageConfig.of(Path.of(spec)).withFsync(false));
+        }
+        String[] parts = spec.substring(4).split(";");
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            settings.put(parts[i].substring(0, eq), parts[i].substring(eq + 1));
+        }
+        return org.pacs.storage.spi.StorageBackendProvider.forType(parts[0]).create(settings);
     }
 }

@@ -4,19 +4,16 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.pacs.storage.ArchivalBackend;
 import org.pacs.storage.ProgressListener;
 import org.pacs.storage.RestoreStatus;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
-import org.pacs.storage.blob.BlobInfo;
 import org.pacs.storage.catalog.InstanceCatalog;
 import org.pacs.storage.catalog.JdbcInstanceCatalog;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.hsm.CataloguedStorage;
-import org.pacs.storage.hsm.HsmStorage;
 import org.pacs.storage.hsm.HsmStorageConfig;
 
 /**
@@ -28,7 +25,6 @@ import org.pacs.storage.hsm.HsmStorageConfig;
 public final class S3Storage extends CataloguedStorage implements ArchivalBackend {
 
     private final S3BlobStore blobs;
-    private final boolean catalogIsNew;
 
     public S3Storage(CloudStorageConfig config, Path spoolDir) {
         this(new S3BlobStore(config, spoolDir), defaultCatalog(config, spoolDir));
@@ -44,9 +40,9 @@ public final class S3Storage extends CataloguedStorage implements ArchivalBacken
 
     private S3Storage(S3BlobStore blobs, Path catalogFile, InstanceCatalog catalog) {
         super(blobs, () -> catalog != null ? catalog : JdbcInstanceCatalog.sqlite(catalogFile),
-                HsmStorageConfig.defaults().withDuplicatePolicy(blobs.config().duplicatePolicy()));
+                HsmStorageConfig.defaults().withDuplicatePolicy(blobs.config().duplicatePolicy()),
+                catalog == null && !Files.exists(catalogFile));
         this.blobs = blobs;
-        this.catalogIsNew = catalog == null && !Files.exists(catalogFile);
     }
 
     /** Connects and checks the bucket, so a wrong endpoint, key or bucket fails here with a clear message. */
@@ -68,23 +64,6 @@ public final class S3Storage extends CataloguedStorage implements ArchivalBacken
 
     public CloudStorageConfig config() {
         return blobs.config();
-    }
-
-    @Override
-    protected void opened(HsmStorage storage) {
-        if (catalogIsNew) {
-            try (Stream<BlobInfo> any = blobs.list()) {
-                if (any.findAny().isEmpty()) {
-                    return;
-                }
-            } catch (org.pacs.storage.StorageException e) {
-                // unreachable now: the operation at hand reports that itself; the catalog stays as it is
-                org.slf4j.LoggerFactory.getLogger(getClass()).warn("Could not list {} to catalogue what it already"
-                        + " holds ({}); run rebuild-index once it is reachable", blobs.describe(), e.getMessage());
-                return;
-            }
-            storage.rebuildCatalog();
-        }
     }
 
     // ---- spec §3.1.3 S3-specific operations ------------------------------------------------------------
