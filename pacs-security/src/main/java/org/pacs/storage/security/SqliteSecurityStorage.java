@@ -57,6 +57,7 @@ public final class SqliteSecurityStorage implements SecurityStorage {
         }
         try {
             Files.createDirectories(db.getParent());
+            org.pacs.storage.spi.PrivateFiles.createOwnerOnly(db); // password hashes and the access trail
         } catch (IOException e) {
             throw StorageException.unavailable("Cannot create the directory of security database " + db + ": "
                     + e.getMessage() + "; create it or choose a writable location.", e);

@@ -22,6 +22,13 @@ class AccessEventTest {
             s.recordAccess(AccessEvent.of(t0.plusSeconds(120), "victor", "10.0.0.2", "SEARCH_STUDIES", "",
                     "400 Unknown query key '\u0000'; DROP TABLE audit_events;--"));
         }
+        // password hashes and the access trail: owner-only, and so are SQLite's -wal and -shm beside it
+        try {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(dir.resolve("security.db")))).isEqualTo("rw-------");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         try (SqliteSecurityStorage s = new SqliteSecurityStorage(dir.resolve("security.db"))) {
             assertThat(s.accessEvents(AccessEventQuery.all())).extracting(AccessEvent::action)
                     .containsExactly("STORE", "RETRIEVE", "SEARCH_STUDIES");

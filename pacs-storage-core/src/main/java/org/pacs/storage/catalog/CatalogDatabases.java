@@ -25,16 +25,7 @@ final class CatalogDatabases {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            // the catalog holds patient names and IDs: owner-only, set before SQLite first writes to it (its
-            // -wal and -shm files take the database file's mode)
-            if (!Files.exists(file) && file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                try {
-                    Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-                } catch (java.nio.file.FileAlreadyExistsException e) {
-                    // another process created it meanwhile
-                }
-            }
+            org.pacs.storage.spi.PrivateFiles.createOwnerOnly(file); // patient names and IDs
         } catch (IOException e) {
             throw StorageException.unavailable("Cannot create the directory for catalog " + file + ": "
                     + e.getMessage() + "; check the path and permissions.", e);

@@ -31,6 +31,7 @@ final class FileTree {
             if (!Files.exists(marker)) {
                 Path tmp = root.resolve(LAYOUT_FILE + "." + ProcessHandle.current().pid() + ".tmp");
                 Files.writeString(tmp, config.layout().name() + "\n");
+                FilePermissions.apply(tmp, config);
                 try {
                     Files.move(tmp, marker); // no REPLACE: a concurrent first open keeps the first one written
                 } catch (java.nio.file.FileAlreadyExistsException e) {
