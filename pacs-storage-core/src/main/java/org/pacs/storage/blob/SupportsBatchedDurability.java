@@ -11,6 +11,14 @@ public interface SupportsBatchedDurability extends BlobStore {
     BlobBatch batch();
 
     /**
+     * Commits batches of this store together (group commit of concurrent stores): what they share, such as a
+     * directory, is made durable once. The default commits each.
+     */
+    default void commit(java.util.List<BlobBatch> batches) {
+        batches.forEach(BlobBatch::commit);
+    }
+
+    /**
      * Puts and deletes whose durability is settled together at {@link #commit()}: each is visible when its call
      * returns; a crash before the commit leaves each blob whole or absent, never partial.
      */

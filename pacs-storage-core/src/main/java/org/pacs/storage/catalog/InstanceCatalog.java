@@ -28,6 +28,14 @@ public interface InstanceCatalog extends AutoCloseable {
     /** Adds a row; false (and nothing changed) when the UID is catalogued already. */
     boolean insert(CatalogEntry entry);
 
+    /**
+     * Adds rows in one transaction (one durable commit for all), skipping UIDs catalogued already; element i of
+     * the answer says whether row i was added. Group commit of concurrent stores uses it.
+     */
+    default List<Boolean> insertEach(List<CatalogEntry> entries) {
+        return atomically(() -> entries.stream().map(this::insert).toList());
+    }
+
     /** Adds many rows in one transaction, skipping UIDs catalogued already; returns how many were added. */
     int insertBatch(List<CatalogEntry> entries);
 

@@ -106,6 +106,23 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
     }
 
     @Override
+    public List<Boolean> insertEach(List<CatalogEntry> entries) {
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        return pool.inTransaction(c -> {
+            List<Boolean> out = new java.util.ArrayList<>(entries.size());
+            try (PreparedStatement ps = c.prepareStatement(CatalogRows.INSERT)) {
+                for (CatalogEntry e : entries) {
+                    CatalogRows.bindInsert(ps, e);
+                    out.add(ps.executeUpdate() == 1); // per row: which stores found their UID taken
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
     public int insertBatch(List<CatalogEntry> entries) {
         if (entries.isEmpty()) {
             return 0;

@@ -161,6 +161,21 @@ public final class FileBlobStore implements SupportsBatchedDurability {
         return new Batch();
     }
 
+    /** One directory sync for every directory the batches touched, however many of them share it. */
+    @Override
+    public void commit(java.util.List<BlobBatch> batches) {
+        Set<Path> dirs = new LinkedHashSet<>();
+        for (BlobBatch b : batches) {
+            if (b instanceof Batch mine) {
+                dirs.addAll(mine.dirs);
+                mine.dirs.clear();
+            } else {
+                b.commit();
+            }
+        }
+        dirs.forEach(DurableFiles::forceDirectory);
+    }
+
     @Override
     public void close() {
         // nothing held: no index, no lock, no open files between calls

@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A store: the duplicate policy decided against the catalog (the only index), the spooled bytes put durably in
- * hot, then the catalog row committed. A crash between the put and the commit leaves a whole blob no row names,
+ * A store: the duplicate policy decided against the catalog (the only index), the spooled bytes put in hot,
+ * then the directory and the catalog row made durable with the other stores of its group ({@link GroupCommit}). A crash between the put and the commit leaves a whole blob no row names,
  * which the next store of the same instance overwrites and rebuild-index or verify finds; never a row without
  * its bytes.
  */
@@ -30,9 +30,11 @@ final class HsmIngest {
     private final HsmStorageConfig config;
     private final UidLocks locks;
     private final TierMigrator migrator;
+    private final GroupCommit group;
 
     HsmIngest(InstanceCatalog catalog, HsmTiers tiers, HsmStorageConfig config, UidLocks locks,
-              TierMigrator migrator) {
+              TierMigrator migrator, GroupCommit group) {
+        this.group = group;
         this.catalog = catalog;
         this.tiers = tiers;
         this.config = config;
@@ -55,8 +57,11 @@ final class HsmIngest {
         try {
             CatalogEntry existing = catalog.get(uid).orElse(null);
             if (existing == null) {
-                hot.put(s, stamped, null);
-                if (catalog.insert(fresh)) {
+                // the file is forced before its rename; its directory and its row are made durable with the
+                // other stores of its group, and only then does this store return
+                org.pacs.storage.blob.SupportsBatchedDurability.BlobBatch blobs = hot.batch();
+                hot.put(s, stamped, blobs);
+                if (group.commit(fresh, blobs)) {
                     return stamped;
                 }
                 // another process catalogued the same UID meanwhile: decide against its row

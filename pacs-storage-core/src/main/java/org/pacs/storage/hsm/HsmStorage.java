@@ -61,6 +61,7 @@ public final class HsmStorage implements StorageBackend {
     private final LeaseKeeper leases;
     private final TierMigrator migrator;
     private final BatchMigrator batchMigrator;
+    private final GroupCommit group;
     private final HsmIngest ingest;
     private final AccessTracker access;
     private final ArchiveRestores restores;
@@ -92,12 +93,20 @@ public final class HsmStorage implements StorageBackend {
         this.migrator = new TierMigrator(catalog, tiers, config, locks, leases);
         this.restores = new ArchiveRestores(config);
         this.batchMigrator = new BatchMigrator(catalog, tiers, config, locks, migrator, restores);
-        this.ingest = new HsmIngest(catalog, tiers, config, locks, migrator);
+        this.group = new GroupCommit(catalog, tiers.blobs(StorageTier.HOT));
+        this.ingest = new HsmIngest(catalog, tiers, config, locks, migrator, group);
         this.access = new AccessTracker(catalog, config.clock(), config.accessFlushThreshold(),
                 config.accessFlushInterval());
         this.cycles = new HsmCycles(catalog, tiers, config, access::flush);
         // another process's unfinished rows are taken over only once their lease expires (node ids are per process)
-        migrator.recovery().recoverUnfinished(config.nodeId(), locks);
+        try {
+            migrator.recovery().recoverUnfinished(config.nodeId(), locks);
+        } catch (RuntimeException e) {
+            group.close();
+            access.close();
+            leases.close();
+            throw e;
+        }
     }
 
     private static Map<StorageTier, BlobStore> blobStores(StorageBackend hot, StorageBackend warm,
@@ -447,6 +456,7 @@ public final class HsmStorage implements StorageBackend {
             return;
         }
         closed = true;
+        group.close(); // stores already handed over are committed first
         access.close();
         leases.close();
         for (BlobStore b : tiers.distinct()) {
