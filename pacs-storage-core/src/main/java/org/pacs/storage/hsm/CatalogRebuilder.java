@@ -79,15 +79,20 @@ public final class CatalogRebuilder {
 
     private void addMissing(List<StorageTier> sharing, List<BlobInfo> page) {
         TierStore first = tiers.tier(sharing.get(0));
+        // once per blob: where the key hides the UID (a hashed S3 layout) each answer costs a HEAD
+        List<Optional<SopInstanceUid>> byBlob = new ArrayList<>(page.size());
         List<SopInstanceUid> uids = new ArrayList<>();
         for (BlobInfo b : page) {
-            first.blobs().uidOf(b).ifPresent(uids::add);
+            Optional<SopInstanceUid> uid = first.blobs().uidOf(b);
+            byBlob.add(uid);
+            uid.ifPresent(uids::add);
         }
         Map<SopInstanceUid, CatalogEntry> rows = catalog.getAll(uids);
         List<CatalogEntry> fresh = new ArrayList<>();
-        for (BlobInfo b : page) {
+        for (int n = 0; n < page.size(); n++) {
+            BlobInfo b = page.get(n);
             blobs++;
-            Optional<SopInstanceUid> uid = first.blobs().uidOf(b);
+            Optional<SopInstanceUid> uid = byBlob.get(n);
             if (uid.isPresent() && rows.containsKey(uid.get())) {
                 present++;
                 continue;
