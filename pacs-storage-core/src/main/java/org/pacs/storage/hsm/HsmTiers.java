@@ -21,6 +21,8 @@ final class HsmTiers {
 
     private final Map<StorageTier, TierStore> stores = new EnumMap<>(StorageTier.class);
     private final Map<StorageTier, String> classes;
+    /** Every store's catalog location, computed once: a store and each migration step name one. */
+    private final Map<StorageTier, String> locations = new EnumMap<>(StorageTier.class);
 
     HsmTiers(Map<StorageTier, BlobStore> blobStores, Map<StorageTier, String> inPlaceClasses, Clock clock) {
         blobStores.forEach((t, b) -> {
@@ -46,6 +48,10 @@ final class HsmTiers {
                     }
                 }
             }
+        }
+        for (StorageTier t : stores.keySet()) {
+            String cls = inPlaceShared(t) ? "#" + classes.get(t) : "";
+            locations.put(t, t.name().toLowerCase() + ":" + blobs(t).describe() + cls);
         }
     }
 
@@ -77,8 +83,8 @@ final class HsmTiers {
 
     /** Where the catalog says an instance in {@code tier} lives, for people reading the catalog. */
     String location(StorageTier tier) {
-        String cls = inPlaceShared(tier) ? "#" + classes.get(tier) : "";
-        return tier.name().toLowerCase() + ":" + blobs(tier).describe() + cls;
+        tier(tier); // INVALID_INPUT for a tier not configured
+        return locations.get(tier);
     }
 
     private boolean inPlaceShared(StorageTier tier) {
