@@ -1,5 +1,6 @@
 package org.pacs.storage.dicomweb;
 
+import org.pacs.storage.spool.CountingOutputStream;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
@@ -111,7 +112,7 @@ final class Exchange {
 
     /** Resets status and headers for an error reply; false once bytes have gone out. */
     boolean resetForError() {
-        if (response.isCommitted() || sent != null && sent.count > 0) {
+        if (response.isCommitted() || sent != null && sent.count() > 0) {
             return false;
         }
         out = null; // whatever sits in the buffer is dropped: the error replaces it
@@ -175,27 +176,6 @@ final class Exchange {
     void finish() throws IOException {
         if (out != null) {
             out.close();
-        }
-    }
-
-    /** Counts bytes so an error after the first byte is known to be unreportable. */
-    private static final class CountingOutputStream extends java.io.FilterOutputStream {
-        long count;
-
-        CountingOutputStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
         }
     }
 }
