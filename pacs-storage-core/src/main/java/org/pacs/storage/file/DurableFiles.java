@@ -33,28 +33,6 @@ final class DurableFiles {
     }
 
     /**
-     * Creates missing directories below {@code root}, handing each new entry's parent to {@code syncDirectory}
-     * (which forces it now, or later for a batch, or not at all without fsync).
-     */
-    static void createDirectories(Path root, Path dir, Consumer<Path> syncDirectory) throws IOException {
-        if (Files.isDirectory(dir)) {
-            return;
-        }
-        Path parent = dir.getParent();
-        if (parent != null && !parent.equals(root) && parent.startsWith(root)) {
-            createDirectories(root, parent, syncDirectory);
-        }
-        try {
-            Files.createDirectory(dir);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            return; // another thread made it: fine
-        }
-        if (parent != null) {
-            syncDirectory.accept(parent);
-        }
-    }
-
-    /**
      * Atomic replace-or-create of {@code target} by {@code tmp}, same file system: the data is forced before the
      * rename when {@code fsync}, and the directory goes to {@code syncDirectory} after it.
      */
