@@ -59,9 +59,11 @@ final class GroupCommit implements AutoCloseable {
                 try {
                     return item.done().get(1, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.TimeoutException e) {
-                    if (closed && !committer.isAlive() && !item.done().isDone()) {
-                        throw new StorageException(StorageException.Reason.UNAVAILABLE, "The archive closed"
-                                + " before the store was committed; store it again.");
+                    // a committer gone (closed, or killed by an Error) would otherwise leave this store waiting
+                    if (!committer.isAlive() && !item.done().isDone()) {
+                        throw new StorageException(StorageException.Reason.UNAVAILABLE, "The archive's commit"
+                                + " thread has stopped (closed, or failed: see the log) before the store was"
+                                + " committed; store it again, after reopening the archive if needed.");
                     }
                 }
             }
