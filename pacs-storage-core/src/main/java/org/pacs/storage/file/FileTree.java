@@ -75,7 +75,9 @@ final class FileTree {
         try (Stream<Path> s = Files.list(spool)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 try {
-                    if (Files.isRegularFile(p) && Files.getLastModifiedTime(p).toInstant().isBefore(staleBefore)) {
+                    // only unfinished writes (*.tmp): a live archive's store journal sits here too, and must stay
+                    if (p.getFileName().toString().endsWith(".tmp") && Files.isRegularFile(p)
+                            && Files.getLastModifiedTime(p).toInstant().isBefore(staleBefore)) {
                         Files.deleteIfExists(p);
                         n++;
                     }

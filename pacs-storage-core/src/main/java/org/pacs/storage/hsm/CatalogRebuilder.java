@@ -77,6 +77,25 @@ public final class CatalogRebuilder {
         return r;
     }
 
+    /**
+     * Catalogues the blobs under {@code keys} in {@code tier} that are there and have no row yet (a dead
+     * process's unfinished stores); a key with no blob is skipped. Returns how many rows were added.
+     */
+    long adopt(StorageTier tier, List<String> keys) {
+        TierStore t = tiers.tier(tier);
+        List<BlobInfo> page = new ArrayList<>();
+        for (String k : keys) {
+            t.blobs().head(k).ifPresent(page::add);
+        }
+        long before = added;
+        addMissing(List.of(tier), page);
+        if (added > before) {
+            LOG.info("Catalogued {} instance(s) whose store had not been committed when its process stopped",
+                    added - before);
+        }
+        return added - before;
+    }
+
     private void addMissing(List<StorageTier> sharing, List<BlobInfo> page) {
         TierStore first = tiers.tier(sharing.get(0));
         // once per blob: where the key hides the UID (a hashed S3 layout) each answer costs a HEAD

@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A store: the duplicate policy decided against the catalog (the only index), the spooled bytes put in hot,
- * then the directory and the catalog row made durable with the other stores of its group ({@link GroupCommit}). A crash between the put and the commit leaves a whole blob no row names,
- * which the next store of the same instance overwrites and rebuild-index or verify finds; never a row without
- * its bytes.
+ * then the directory and the catalog row made durable with the other stores of its group ({@link GroupCommit}).
+ * The key is in this process's {@link IngestIntents} from before the put until the commit, so a process that
+ * dies between them leaves a whole blob the next open catalogues; never a row without its bytes.
  */
 final class HsmIngest {
 
@@ -31,10 +31,12 @@ final class HsmIngest {
     private final UidLocks locks;
     private final TierMigrator migrator;
     private final GroupCommit group;
+    private final IngestIntents intents;
 
     HsmIngest(InstanceCatalog catalog, HsmTiers tiers, HsmStorageConfig config, UidLocks locks,
-              TierMigrator migrator, GroupCommit group) {
+              TierMigrator migrator, GroupCommit group, IngestIntents intents) {
         this.group = group;
+        this.intents = intents;
         this.catalog = catalog;
         this.tiers = tiers;
         this.config = config;
@@ -59,9 +61,19 @@ final class HsmIngest {
             if (existing == null) {
                 // the file is forced before its rename; its directory and its row are made durable with the
                 // other stores of its group, and only then does this store return
-                org.pacs.storage.blob.SupportsBatchedDurability.BlobBatch blobs = hot.batch();
-                hot.put(s, stamped, blobs);
-                if (group.commit(fresh, blobs)) {
+                // the key goes to this process's journal first: a death before the commit leaves it there, and
+                // the next open catalogues the whole blob instead of leaving an orphan
+                int slot = intents.begin(hot.key(stamped));
+                boolean added;
+                try {
+                    org.pacs.storage.blob.SupportsBatchedDurability.BlobBatch blobs = hot.batch();
+                    hot.put(s, stamped, blobs);
+                    config.faultHook().reached("ingest-put"); // forced and renamed, not yet committed
+                    added = group.commit(fresh, blobs);
+                } finally {
+                    intents.end(slot);
+                }
+                if (added) {
                     return stamped;
                 }
                 // another process catalogued the same UID meanwhile: decide against its row

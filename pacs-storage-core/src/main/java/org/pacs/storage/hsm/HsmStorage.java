@@ -63,6 +63,7 @@ public final class HsmStorage implements StorageBackend {
     private final BatchMigrator batchMigrator;
     private final GroupCommit group;
     private final HsmIngest ingest;
+    private final IngestIntents intents;
     private final AccessTracker access;
     private final ArchiveRestores restores;
     private final HsmCycles cycles;
@@ -94,19 +95,30 @@ public final class HsmStorage implements StorageBackend {
         this.restores = new ArchiveRestores(config);
         this.batchMigrator = new BatchMigrator(catalog, tiers, config, locks, migrator, restores);
         this.group = new GroupCommit(catalog, tiers.blobs(StorageTier.HOT));
-        this.ingest = new HsmIngest(catalog, tiers, config, locks, migrator, group);
+        this.intents = IngestIntents.open(tiers.blobs(StorageTier.HOT).spoolDir(), journalTag());
+        this.ingest = new HsmIngest(catalog, tiers, config, locks, migrator, group, intents);
         this.access = new AccessTracker(catalog, config.clock(), config.accessFlushThreshold(),
                 config.accessFlushInterval());
         this.cycles = new HsmCycles(catalog, tiers, config, access::flush);
         // another process's unfinished rows are taken over only once their lease expires (node ids are per process)
         try {
             migrator.recovery().recoverUnfinished(config.nodeId(), locks);
+            // stores a dead process had put but not committed: catalogued from the blobs, not lost as orphans
+            IngestIntents.recover(tiers.blobs(StorageTier.HOT).spoolDir(),
+                    keys -> new CatalogRebuilder(catalog, tiers, config).adopt(StorageTier.HOT, keys));
         } catch (RuntimeException e) {
+            intents.close();
             group.close();
             access.close();
             leases.close();
             throw e;
         }
+    }
+
+    /** Unique per archive opened: several may share one hot tier, in one process or in several. */
+    private static String journalTag() {
+        return Long.toHexString(ProcessHandle.current().pid()) + "-"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     }
 
     private static Map<StorageTier, BlobStore> blobStores(StorageBackend hot, StorageBackend warm,
@@ -457,6 +469,7 @@ public final class HsmStorage implements StorageBackend {
         }
         closed = true;
         group.close(); // stores already handed over are committed first
+        intents.close();
         access.close();
         leases.close();
         for (BlobStore b : tiers.distinct()) {
