@@ -32,9 +32,23 @@ public final class StorePathBench {
             for (String th : System.getProperty("bench.threads", "1,4,16").split(",")) {
                 int threads = Integer.parseInt(th.trim());
                 Path dir = work.resolve("archive-" + threads);
-                try (FileStorage archive = new FileStorage(FileStorageConfig.of(dir))) {
+                Path plain = work.resolve("floor-" + threads);
+                double floor = floor(plain, files, threads);
+                CloudBench.deleteTree(plain);
+                System.out.printf(Locale.ROOT, "%2d threads: %7.0f instances/s  durable-write floor%n", threads, floor);
+                String catalogAt = System.getProperty("bench.catalog");
+                try (org.pacs.storage.hsm.HsmStorage archive = new org.pacs.storage.hsm.HsmStorage(
+                        java.util.Map.of(org.pacs.storage.hsm.StorageTier.HOT,
+                                new org.pacs.storage.file.FileBlobStore(FileStorageConfig.of(dir))),
+                        org.pacs.storage.catalog.JdbcInstanceCatalog.sqlite(catalogAt != null
+                                ? Path.of(catalogAt + threads) : dir.resolve(".pacs-catalog.db")),
+                        org.pacs.storage.hsm.HsmStorageConfig.defaults())) {
                     double rate = run(archive, files, threads);
-                    System.out.printf(Locale.ROOT, "%2d threads: %7.0f instances/s%n", threads, rate);
+                    var g = archive.ingestStatistics();
+                    System.out.printf(Locale.ROOT, "%2d threads: %7.0f instances/s  store, %.2f x floor (%.1f"
+                            + " stores per catalog transaction, largest %d; %d directory-sync rounds)%n", threads, rate,
+                            rate / floor,
+                            g.storesPerTransaction(), g.largestTransaction(), g.syncRounds());
                 }
                 CloudBench.deleteTree(dir);
             }
@@ -43,7 +57,48 @@ public final class StorePathBench {
         }
     }
 
-    static double run(FileStorage archive, List<Path> files, int threads) throws Exception {
+    /**
+     * The durable-write floor: per file, read it, write a temp file, force it, rename it into a study/series
+     * directory and force that directory; no parsing, no hash, no index.
+     */
+    static double floor(Path dir, List<Path> files, int threads) throws Exception {
+        Path tmp = dir.resolve(".tmp");
+        Path target = dir.resolve("study").resolve("series");
+        Files.createDirectories(tmp);
+        Files.createDirectories(target);
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> all = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                all.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
+                        byte[] b = Files.readAllBytes(files.get(i));
+                        Path t1 = tmp.resolve(i + ".tmp");
+                        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(t1,
+                                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                            ch.write(java.nio.ByteBuffer.wrap(b));
+                            ch.force(true);
+                        }
+                        Files.move(t1, target.resolve(i + ".dcm"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                        try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(target)) {
+                            d.force(true);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return files.size() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    static double run(org.pacs.storage.StorageBackend archive, List<Path> files, int threads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();

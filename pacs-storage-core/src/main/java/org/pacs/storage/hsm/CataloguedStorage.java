@@ -53,6 +53,11 @@ public abstract class CataloguedStorage implements StorageBackend, BlobBacked {
         return blobs;
     }
 
+    /** Group commit's counts since the catalog opened. */
+    public IngestStatistics ingestStatistics() {
+        return storage().ingestStatistics();
+    }
+
     /** The storage behind this backend, opening its catalog on first use. */
     protected final synchronized HsmStorage storage() {
         if (closed) {

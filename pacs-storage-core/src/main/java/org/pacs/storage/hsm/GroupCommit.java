@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.blob.BlobStore;
 import org.pacs.storage.blob.SupportsBatchedDurability;
@@ -16,11 +18,15 @@ import org.pacs.storage.catalog.InstanceCatalog;
 
 /**
  * Group commit of concurrent stores: each store puts its file (forced before its rename) and hands over its
- * directory syncs and its catalog row; one thread makes a whole group durable together, the directories once
- * each and the rows in one catalog transaction, then answers every store of the group. A store returns only once
- * its group is durable, so what a store reported stored survives a power cut, and what it had not reported may be
- * lost whole, never half. No window is waited for: a group is whatever queued while the previous one committed,
- * so a lone store pays nothing extra and concurrent ones share the flushes.
+ * directory syncs and its catalog row; a group's directories are then forced once each and its rows inserted in
+ * one catalog transaction, and only then is every store of the group answered. What a store reported stored
+ * survives a power cut; what it had not reported may be lost whole, never half. No window is waited for: a group
+ * is whatever queued meanwhile, so a lone store pays nothing extra and concurrent ones share the flushes.
+ *
+ * <p>Two stages on two threads, a pipeline: while the catalog commits one group, the next group's directories
+ * are being forced, so under load a store waits for the slower of the two flushes, not for their sum. Rows reach
+ * the catalog only after their directories are durable (a row never names a file a power cut could lose), and
+ * the catalog stage takes every group synced meanwhile into one transaction.
  */
 final class GroupCommit implements AutoCloseable {
 
@@ -31,16 +37,42 @@ final class GroupCommit implements AutoCloseable {
 
     private final InstanceCatalog catalog;
     private final BlobStore hot;
-    private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Item> arrived = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Item> synced = new LinkedBlockingQueue<>();
+    private final Thread syncer;
     private final Thread committer;
+    private final FaultHook hook;
+    private final AtomicLong syncedStores = new AtomicLong();
+    private final AtomicLong stores = new AtomicLong();
+    private final AtomicLong syncRounds = new AtomicLong();
+    private final AtomicLong transactions = new AtomicLong();
+    private final AtomicLong largest = new AtomicLong();
     private volatile boolean closed;
+    private volatile boolean syncerDone;
 
-    GroupCommit(InstanceCatalog catalog, BlobStore hot) {
+    GroupCommit(InstanceCatalog catalog, BlobStore hot, FaultHook hook) {
         this.catalog = catalog;
         this.hot = hot;
-        this.committer = new Thread(this::run, "hsm-group-commit");
-        committer.setDaemon(true);
-        committer.start();
+        this.hook = hook;
+        this.syncer = start("hsm-group-sync", () -> {
+            try {
+                drain(arrived, () -> closed, this::sync);
+            } finally {
+                syncerDone = true; // the catalog stage finishes once it has committed what the syncer passed on
+            }
+        });
+        this.committer = start("hsm-group-commit", () -> drain(synced, () -> syncerDone, this::commitRows));
+    }
+
+    private static Thread start(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    IngestStatistics stats() {
+        return new IngestStatistics(syncedStores.get(), stores.get(), syncRounds.get(), transactions.get(), largest.get());
     }
 
     /**
@@ -53,14 +85,14 @@ final class GroupCommit implements AutoCloseable {
                     + " instance again.");
         }
         Item item = new Item(entry, blobs, new CompletableFuture<>());
-        queue.add(item);
+        arrived.add(item);
         try {
             while (true) {
                 try {
                     return item.done().get(1, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.TimeoutException e) {
-                    // a committer gone (closed, or killed by an Error) would otherwise leave this store waiting
-                    if (!committer.isAlive() && !item.done().isDone()) {
+                    // a stage gone (closed, or killed by an Error) would otherwise leave this store waiting
+                    if ((!syncer.isAlive() || !committer.isAlive()) && !item.done().isDone()) {
                         throw new StorageException(StorageException.Reason.UNAVAILABLE, "The archive's commit"
                                 + " thread has stopped (closed, or failed: see the log) before the store was"
                                 + " committed; store it again, after reopening the archive if needed.");
@@ -77,9 +109,11 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private void run() {
+    /** One stage's loop: take what queued, hand it to {@code step}, until {@code finished} and nothing is left. */
+    private void drain(BlockingQueue<Item> queue, java.util.function.BooleanSupplier finished,
+                       Consumer<List<Item>> step) {
         List<Item> group = new ArrayList<>();
-        while (!closed || !queue.isEmpty()) {
+        while (!finished.getAsBoolean() || !queue.isEmpty()) {
             try {
                 Item first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -87,9 +121,9 @@ final class GroupCommit implements AutoCloseable {
                 }
                 group.add(first);
                 queue.drainTo(group, MAX_GROUP - 1);
-                commitGroup(group);
+                step.accept(group);
             } catch (InterruptedException e) {
-                if (closed) {
+                if (finished.getAsBoolean()) {
                     break;
                 }
             } finally {
@@ -98,15 +132,31 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private void commitGroup(List<Item> group) {
+    /** Stage one: the group's directories, once each; then its rows go to the catalog stage. */
+    private void sync(List<Item> group) {
         try {
             List<BlobBatch> batches = group.stream().map(Item::blobs).toList();
             if (hot instanceof SupportsBatchedDurability b) {
-                b.commit(batches); // the directories first: a row never names a file a power cut could lose
+                b.commit(batches);
             } else {
                 batches.forEach(BlobBatch::commit);
             }
+            syncRounds.incrementAndGet();
+            syncedStores.addAndGet(group.size());
+            synced.addAll(group);
+        } catch (RuntimeException e) {
+            group.forEach(i -> i.done().completeExceptionally(e));
+        }
+    }
+
+    /** Stage two: every synced row in one transaction, then each store of it is answered. */
+    private void commitRows(List<Item> group) {
+        try {
+            hook.reached("group-commit");
             List<Boolean> added = catalog.insertEach(group.stream().map(Item::entry).toList());
+            transactions.incrementAndGet();
+            stores.addAndGet(group.size());
+            largest.accumulateAndGet(group.size(), Math::max);
             for (int i = 0; i < group.size(); i++) {
                 group.get(i).done().complete(added.get(i));
             }
@@ -115,18 +165,22 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    /** Commits what is queued, then stops the thread. */
+    /** Commits what is queued, then stops both stages. */
     @Override
     public void close() {
         closed = true;
         try {
+            syncer.join(TimeUnit.SECONDS.toMillis(30));
             committer.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Item i = queue.poll(); i != null; i = queue.poll()) {
-            i.done().completeExceptionally(new StorageException(StorageException.Reason.UNAVAILABLE,
-                    "The archive closed before the store was committed; store it again."));
+        StorageException gone = new StorageException(StorageException.Reason.UNAVAILABLE,
+                "The archive closed before the store was committed; store it again.");
+        for (BlockingQueue<Item> q : List.of(arrived, synced)) {
+            for (Item i = q.poll(); i != null; i = q.poll()) {
+                i.done().completeExceptionally(gone);
+            }
         }
     }
 }

@@ -94,7 +94,7 @@ public final class HsmStorage implements StorageBackend {
         this.migrator = new TierMigrator(catalog, tiers, config, locks, leases);
         this.restores = new ArchiveRestores(config);
         this.batchMigrator = new BatchMigrator(catalog, tiers, config, locks, migrator, restores);
-        this.group = new GroupCommit(catalog, tiers.blobs(StorageTier.HOT));
+        this.group = new GroupCommit(catalog, tiers.blobs(StorageTier.HOT), config.faultHook());
         this.intents = IngestIntents.open(tiers.blobs(StorageTier.HOT).spoolDir(), journalTag());
         this.ingest = new HsmIngest(catalog, tiers, config, locks, migrator, group, intents);
         this.access = new AccessTracker(catalog, config.clock(), config.accessFlushThreshold(),
@@ -295,6 +295,11 @@ public final class HsmStorage implements StorageBackend {
     @Override
     public StorageStatistics statistics() {
         return catalog.statistics();
+    }
+
+    /** Group commit's counts since this archive opened (stores, sync rounds, catalog transactions). */
+    public IngestStatistics ingestStatistics() {
+        return group.stats();
     }
 
     @Override
