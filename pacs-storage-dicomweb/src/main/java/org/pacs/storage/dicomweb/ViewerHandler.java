@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * The files hold no patient data, but they are behind the same authentication as DICOMweb (unless
  * {@code anonymous: viewer}): the browser then asks for the password when the page loads and sends it with every
  * later same-origin request, including the viewer's QIDO and WADO calls; and nothing of the server is open to
- * an unauthenticated caller that the configuration did not open. No audit row: no patient data is touched.
+ * an unauthenticated caller that the configuration did not open, but for the web-app manifest, which browsers
+ * never send credentials for. No audit row: no patient data is touched.
  */
 final class ViewerHandler extends Handler.Wrapper {
 
@@ -97,8 +98,13 @@ final class ViewerHandler extends Handler.Wrapper {
             return error(response, callback, new HttpError(405, "The viewer's files can only be read (GET).",
                     Map.of("Allow", "GET, HEAD"), Map.of()));
         }
+        String path = Request.getPathInContext(request);
         try {
-            auth.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION), Request.getRemoteAddr(request));
+            // Browsers fetch the web-app manifest without credentials (W3C Web App Manifest: credentials mode
+            // "omit"), so it alone is open: it names the app and its icons, nothing of the archive.
+            if (!"/manifest.json".equals(path)) {
+                auth.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION), Request.getRemoteAddr(request));
+            }
         } catch (HttpError e) {
             return error(response, callback, e);
         } catch (StorageException e) {
@@ -110,7 +116,6 @@ final class ViewerHandler extends Handler.Wrapper {
             return error(response, callback, new HttpError(404, "The OHIF viewer is not installed"
                     + (dir == null ? " (dicomweb.viewer is not set)" : " in " + dir) + "; " + INSTALL_HINT + "."));
         }
-        String path = Request.getPathInContext(request);
         switch (path) {
             case "/app-config.js" -> {
                 return generated(request, response, callback, appConfig);

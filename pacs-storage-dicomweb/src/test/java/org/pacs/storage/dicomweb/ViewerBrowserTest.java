@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dicom.DicomReader;
 import org.pacs.storage.dicom.Tag;
 import org.pacs.storage.security.AccessEvent;
@@ -80,12 +81,63 @@ class ViewerBrowserTest {
                     .isGreaterThan(64);
             assertThat(coloured).as("coloured pixels in the middle: a CT is grey").isLessThan(total / 100);
 
+            // and it is this CT: OHIF fits the image into the middle of the viewport, a square as high as the
+            // canvas; its grey levels follow the stored pixels (a window is monotonic), sampled where no
+            // overlay text or hint is drawn
+            DicomDataset h = DicomReader.read(CT).dataset();
+            String frameUrl = "/studies/" + study + "/series/" + h.getString(Tag.SeriesInstanceUID).orElseThrow()
+                    + "/instances/" + h.getString(Tag.SOPInstanceUID).orElseThrow() + "/frames/1";
+            byte[] frame = DicomWebFixture.parts(web.getBytes("victor", frameUrl,
+                    "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*")).get(0);
+            double r2 = correlation(png, frame, h.getInt(Tag.Rows).orElseThrow(), h.getInt(Tag.Columns).orElseThrow(),
+                    h.getInt(Tag.PixelRepresentation).orElse(0) == 1);
+            System.out.println("correlation of the screenshot with the stored pixels: " + r2);
+            assertThat(r2).as("correlation of the viewport with CT_small's pixels").isGreaterThan(0.9);
+
             // the viewer read the study through our DICOMweb as the user who logged in, and it was audited
             assertThat(r.path("requests").toString()).contains("/dicom-web/studies");
+            // every script, chunk, worker and WASM was found under /viewer, every DICOMweb call answered
+            List<String> failed = new java.util.ArrayList<>();
+            r.path("requests").forEach(q -> {
+                if (q.path("status").asInt() >= 400) {
+                    failed.add(q.path("status").asInt() + " " + q.path("url").asText());
+                }
+            });
+            assertThat(failed).as("failed requests").isEmpty();
             List<AccessEvent> events = web.security.accessEvents(new AccessEventQuery("victor", study, null, 0));
             assertThat(events).extracting(AccessEvent::action).contains("METADATA");
             assertThat(events).extracting(AccessEvent::outcome).allMatch(o -> o.startsWith("200"));
         }
+    }
+
+    /**
+     * Pearson correlation between the screenshot's grey and the stored 16-bit little-endian pixels over the
+     * image's middle half (each stored pixel against the screenshot pixel at its centre).
+     */
+    static double correlation(BufferedImage png, byte[] frame, int rows, int columns, boolean signed) {
+        double side = Math.min(png.getWidth(), png.getHeight() * (double) columns / rows);
+        double x0 = (png.getWidth() - side) / 2;
+        double height = side * rows / columns;
+        double y0 = (png.getHeight() - height) / 2;
+        double n = 0, sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+        for (int r = rows / 4; r < rows * 3 / 4; r++) {
+            for (int c = columns / 4; c < columns * 3 / 4; c++) {
+                int i = 2 * (r * columns + c);
+                int raw = (frame[i] & 0xff) | (frame[i + 1] & 0xff) << 8;
+                double stored = signed ? (short) raw : raw;
+                int x = (int) (x0 + (c + 0.5) * side / columns);
+                int y = (int) (y0 + (r + 0.5) * height / rows);
+                double grey = png.getRGB(x, y) >> 8 & 0xff;
+                n++;
+                sa += stored;
+                sb += grey;
+                saa += stored * stored;
+                sbb += grey * grey;
+                sab += stored * grey;
+            }
+        }
+        double cov = sab / n - sa / n * sb / n;
+        return cov / Math.sqrt((saa / n - sa / n * sa / n) * (sbb / n - sb / n * sb / n));
     }
 
     private JsonNode browse(String url, String user, String password) throws IOException, InterruptedException {

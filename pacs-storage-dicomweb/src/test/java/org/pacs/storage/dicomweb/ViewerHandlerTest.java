@@ -39,6 +39,7 @@ class ViewerHandlerTest {
         Files.writeString(dist.resolve("app.bundle.abc.js"), BUNDLE);
         Files.writeString(dist.resolve("app.bundle.css"), "@font-face{src:url(/f.woff2)}a{b:url(/x.png)}");
         Files.writeString(dist.resolve("chunk.js"), "console.log('no public path here');");
+        Files.writeString(dist.resolve("manifest.json"), "{\"icons\": [{\"src\": \"/assets/i.png\"}]}");
         Files.write(dist.resolve("codec.wasm"), new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
         Files.createDirectories(dist.resolve("assets"));
         Files.write(dist.resolve("assets/icon.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
@@ -71,8 +72,14 @@ class ViewerHandlerTest {
                 assertThat(r.headers().firstValue("WWW-Authenticate")).as(path).hasValue(Authenticator.REALM);
                 assertThat(r.body()).as(path).contains("username and password").doesNotContain("Exception");
             }
-            HttpResponse<String> wrong = get(web, null, "/viewer/", null);
+            HttpResponse<String> wrong = web.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + web.server.port() + "/viewer/")).header("Authorization", "Basic "
+                    + java.util.Base64.getEncoder().encodeToString("victor:wrong".getBytes(StandardCharsets.UTF_8)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(wrong.statusCode()).isEqualTo(401);
+            assertThat(wrong.body()).contains("Wrong username or password");
+            // browsers fetch the web-app manifest without credentials; it is the one file open to all
+            assertThat(get(web, null, "/viewer/manifest.json", null).body()).contains("\"/viewer/assets/i.png\"");
             assertThat(get(web, "victor", "/viewer/", null).statusCode()).isEqualTo(200);
         }
     }
