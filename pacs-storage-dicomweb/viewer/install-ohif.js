@@ -24,6 +24,9 @@ function main() {
     console.log(`OHIF viewer ${pin.version} already in ${target}`);
     return;
   }
+  for (const old of fs.readdirSync(__dirname).filter(n => n.startsWith('.ohif-tmp-'))) {
+    fs.rmSync(path.join(__dirname, old), { recursive: true, force: true }); // left by an interrupted run
+  }
   const tmp = fs.mkdtempSync(path.join(__dirname, '.ohif-tmp-'));
   try {
     const out = execFileSync('npm', ['pack', `${pin.package}@${pin.version}`, '--pack-destination', tmp, '--json',

@@ -61,7 +61,6 @@ public record DicomWebConfig(int port, String bind, String basePath, Tls tls, An
         }
     }
 
-
     /** The defaults: port 8080 on 127.0.0.1 under /dicom-web, no TLS, no anonymous access, no CORS, no viewer. */
     public static DicomWebConfig defaults() {
         return new DicomWebConfig(DEFAULT_PORT, DEFAULT_BIND, DEFAULT_BASE_PATH, null, Anonymous.NONE, List.of(),
