@@ -19,13 +19,13 @@ const marker = path.join(target, '.installed-from');
 const wanted = `${pin.package}@${pin.version} ${pin.integrity}\n`;
 
 function main() {
+  for (const old of fs.readdirSync(__dirname).filter(n => n.startsWith('.ohif-tmp-'))) {
+    fs.rmSync(path.join(__dirname, old), { recursive: true, force: true }); // left by an interrupted run
+  }
   if (fs.existsSync(path.join(target, 'index.html')) && fs.existsSync(marker)
       && fs.readFileSync(marker, 'utf8') === wanted) {
     console.log(`OHIF viewer ${pin.version} already in ${target}`);
     return;
-  }
-  for (const old of fs.readdirSync(__dirname).filter(n => n.startsWith('.ohif-tmp-'))) {
-    fs.rmSync(path.join(__dirname, old), { recursive: true, force: true }); // left by an interrupted run
   }
   const tmp = fs.mkdtempSync(path.join(__dirname, '.ohif-tmp-'));
   try {
