@@ -17,9 +17,11 @@ import org.pacs.storage.StorageException;
  * @param corsOrigins  origins allowed by CORS (browser viewers on another origin); default none
  * @param idleTimeout  a connection that sends or takes nothing for this long is closed, default 30s: a slow or
  *                     stalled client cannot hold a thread
+ * @param viewer       the OHIF viewer's built files, served at /viewer (pacs-storage-dicomweb/viewer/ohif after
+ *                     npm ci there); null: /viewer answers 404 saying how to install it
  */
 public record DicomWebConfig(int port, String bind, String basePath, Tls tls, Anonymous anonymous,
-                             List<String> corsOrigins, Duration idleTimeout) {
+                             List<String> corsOrigins, Duration idleTimeout, Path viewer) {
 
     public enum Anonymous { NONE, VIEWER }
 
@@ -53,40 +55,48 @@ public record DicomWebConfig(int port, String bind, String basePath, Tls tls, An
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw StorageException.invalidInput("dicomweb idle timeout must be positive, e.g. 30s.");
         }
+        if (basePath.equals(ViewerHandler.PATH) || basePath.startsWith(ViewerHandler.PATH + "/")) {
+            throw StorageException.invalidInput("dicomweb.base-path " + basePath + " is where the OHIF viewer is"
+                    + " served; choose another, e.g. /dicom-web.");
+        }
     }
 
-    /** The defaults: port 8080 on 127.0.0.1 under /dicom-web, no TLS, no anonymous access, no CORS. */
+    /** The defaults: port 8080 on 127.0.0.1 under /dicom-web, no TLS, no anonymous access, no CORS, no viewer. */
     public static DicomWebConfig defaults() {
         return new DicomWebConfig(DEFAULT_PORT, DEFAULT_BIND, DEFAULT_BASE_PATH, null, Anonymous.NONE, List.of(),
-                DEFAULT_IDLE_TIMEOUT);
+                DEFAULT_IDLE_TIMEOUT, null);
     }
 
     public DicomWebConfig withPort(int value) {
-        return new DicomWebConfig(value, bind, basePath, tls, anonymous, corsOrigins, idleTimeout);
+        return new DicomWebConfig(value, bind, basePath, tls, anonymous, corsOrigins, idleTimeout, viewer);
     }
 
     public DicomWebConfig withBind(String value) {
-        return new DicomWebConfig(port, value, basePath, tls, anonymous, corsOrigins, idleTimeout);
+        return new DicomWebConfig(port, value, basePath, tls, anonymous, corsOrigins, idleTimeout, viewer);
     }
 
     public DicomWebConfig withBasePath(String value) {
-        return new DicomWebConfig(port, bind, value, tls, anonymous, corsOrigins, idleTimeout);
+        return new DicomWebConfig(port, bind, value, tls, anonymous, corsOrigins, idleTimeout, viewer);
     }
 
     public DicomWebConfig withTls(Tls value) {
-        return new DicomWebConfig(port, bind, basePath, value, anonymous, corsOrigins, idleTimeout);
+        return new DicomWebConfig(port, bind, basePath, value, anonymous, corsOrigins, idleTimeout, viewer);
     }
 
     public DicomWebConfig withAnonymous(Anonymous value) {
-        return new DicomWebConfig(port, bind, basePath, tls, value, corsOrigins, idleTimeout);
+        return new DicomWebConfig(port, bind, basePath, tls, value, corsOrigins, idleTimeout, viewer);
     }
 
     public DicomWebConfig withCorsOrigins(List<String> value) {
-        return new DicomWebConfig(port, bind, basePath, tls, anonymous, value, idleTimeout);
+        return new DicomWebConfig(port, bind, basePath, tls, anonymous, value, idleTimeout, viewer);
     }
 
     public DicomWebConfig withIdleTimeout(Duration value) {
-        return new DicomWebConfig(port, bind, basePath, tls, anonymous, corsOrigins, value);
+        return new DicomWebConfig(port, bind, basePath, tls, anonymous, corsOrigins, value, viewer);
+    }
+
+    public DicomWebConfig withViewer(Path value) {
+        return new DicomWebConfig(port, bind, basePath, tls, anonymous, corsOrigins, idleTimeout, value);
     }
 
     private static String normalise(String path) {

@@ -218,6 +218,11 @@ final class DicomWebHandler extends Handler.Abstract {
         auditWriter.write(rows);
     }
 
+    /** The one authenticator (password cache, login throttling), shared with the viewer's files. */
+    Authenticator authenticator() {
+        return auth;
+    }
+
     /** Writes the queued audit rows and stops the writer; the server calls it after the connector stopped. */
     void close() {
         auditWriter.close();

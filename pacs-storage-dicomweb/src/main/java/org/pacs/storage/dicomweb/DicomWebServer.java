@@ -76,7 +76,9 @@ public final class DicomWebServer implements AutoCloseable {
         server.addConnector(connector);
         handler = new DicomWebHandler(config, archive, security, metadata != null ? metadata : reader,
                 frames != null ? frames : reader, clock);
-        server.setHandler(handler);
+        // /viewer (the OHIF viewer's files) first; DICOMweb answers the rest, as before
+        server.setHandler(new org.eclipse.jetty.server.Handler.Sequence(
+                ViewerHandler.context(config, handler.authenticator()), handler));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(5_000);
     }

@@ -210,6 +210,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void dicomwebViewerNamesTheOhifFilesServedAtSlashViewer() {
+        CliConfig c = loader.parse(TIERS + "dicomweb:\n  port: 0\n  viewer: pacs-storage-dicomweb/viewer/ohif\n",
+                "v.yaml");
+        assertThat(c.dicomwebSection().orElseThrow().viewer()).isEqualTo(Path.of("pacs-storage-dicomweb/viewer/ohif"));
+        assertThat(loader.parse(TIERS + "dicomweb:\n  port: 0\n", "v2.yaml").dicomwebSection().orElseThrow()
+                .viewer()).isNull();
+    }
+
+    @Test
     void aValueOfTheWrongShapeOrTypeNamesWhatIsExpected() {
         assertThatThrownBy(() -> loader.parse(TIERS + "hsm: lots\n", "w1.yaml"))
                 .hasMessage("w1.yaml:5: hsm must be a mapping of key: value with keys policy, track-access-time,"
