@@ -108,6 +108,11 @@ public final class ArchiveScaleBench {
      * what is measured) and catalogues them in batches, as a store would have.
      */
     static Filled fill(Path dir, int count) throws Exception {
+        return fill(dir, count, true);
+    }
+
+    /** As {@link #fill(Path, int)}; without {@code files} only the catalog is filled (for query benchmarks). */
+    static Filled fill(Path dir, int count, boolean files) throws Exception {
         Path hot = dir.resolve("pacs-archive/hot");
         Files.createDirectories(hot);
         MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -137,10 +142,12 @@ public final class ArchiveScaleBench {
                         SyntheticInstances.SECONDARY_CAPTURE, "1.2.840.10008.1.2.1", bytes.length,
                         HexFormat.of().formatHex(md.digest(bytes)), Instant.now());
                 Path file = hot.resolve(FileLayout.HIERARCHICAL.relativePath(s));
-                writes.add(io.submit(() -> {
-                    Files.createDirectories(file.getParent());
-                    return Files.write(file, bytes);
-                }));
+                if (files) {
+                    writes.add(io.submit(() -> {
+                        Files.createDirectories(file.getParent());
+                        return Files.write(file, bytes);
+                    }));
+                }
                 batch.add(CatalogEntry.stored(s, CatalogAttributes.of(h), StorageTier.HOT, "hot:file:" + hot));
                 someUid = someUid == null && i >= count / 2 ? sop : someUid;
                 if (batch.size() == BATCH || i == count - 1) {
@@ -159,7 +166,7 @@ public final class ArchiveScaleBench {
     }
 
     /** An archive filled by an earlier run (same numbering). */
-    private static Filled probe(Path dir) {
+    static Filled probe(Path dir) {
         return new Filled("2.25." + (1_000_000_000L + 5000) + ".0.0", "20210301-20210331");
     }
 
