@@ -5,11 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.pacs.storage.file.FileStorage;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import org.pacs.storage.file.FileStorageConfig;
 
 /**
@@ -66,60 +65,25 @@ public final class StorePathBench {
         Path target = dir.resolve("study").resolve("series");
         Files.createDirectories(tmp);
         Files.createDirectories(target);
-        AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        long start = System.nanoTime();
-        try {
-            List<Future<?>> all = new java.util.ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                all.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
-                        byte[] b = Files.readAllBytes(files.get(i));
-                        Path t1 = tmp.resolve(i + ".tmp");
-                        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(t1,
-                                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
-                            ch.write(java.nio.ByteBuffer.wrap(b));
-                            ch.force(true);
-                        }
-                        Files.move(t1, target.resolve(i + ".dcm"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                        try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(target)) {
-                            d.force(true);
-                        }
-                    }
-                    return null;
-                }));
+        return files.size() / CloudBench.seconds(files.size(), threads, i -> {
+            byte[] b = Files.readAllBytes(files.get(i));
+            Path t1 = tmp.resolve(i + ".tmp");
+            try (FileChannel ch = FileChannel.open(t1, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(b));
+                ch.force(true);
             }
-            for (Future<?> f : all) {
-                f.get();
+            Files.move(t1, target.resolve(i + ".dcm"), StandardCopyOption.ATOMIC_MOVE);
+            try (FileChannel d = FileChannel.open(target)) {
+                d.force(true);
             }
-        } finally {
-            pool.shutdown();
-        }
-        return files.size() / ((System.nanoTime() - start) / 1e9);
+        });
     }
 
     static double run(org.pacs.storage.StorageBackend archive, List<Path> files, int threads) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        AtomicInteger next = new AtomicInteger();
-        long start = System.nanoTime();
-        try {
-            List<Future<?>> all = new java.util.ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                all.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < files.size(); i = next.getAndIncrement()) {
-                        try (InputStream in = Files.newInputStream(files.get(i))) {
-                            archive.store(in);
-                        }
-                    }
-                    return null;
-                }));
+        return files.size() / CloudBench.seconds(files.size(), threads, i -> {
+            try (InputStream in = Files.newInputStream(files.get(i))) {
+                archive.store(in);
             }
-            for (Future<?> f : all) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
-        return files.size() / ((System.nanoTime() - start) / 1e9);
+        });
     }
 }
