@@ -55,9 +55,24 @@ public record DicomWebConfig(int port, String bind, String basePath, Tls tls, An
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw StorageException.invalidInput("dicomweb idle timeout must be positive, e.g. 30s.");
         }
+        if (tls == null && !isLoopback(bind)) {
+            // Basic authentication sends the password with every request: in clear, only this host may listen
+            throw StorageException.invalidInput("dicomweb.bind " + bind + " without dicomweb.tls would send"
+                    + " passwords and patient data in clear over the network; configure dicomweb.tls (a PKCS#12"
+                    + " keystore), or bind 127.0.0.1 behind a TLS-terminating proxy.");
+        }
         if (basePath.equals(ViewerHandler.PATH) || basePath.startsWith(ViewerHandler.PATH + "/")) {
             throw StorageException.invalidInput("dicomweb.base-path " + basePath + " is where the OHIF viewer is"
                     + " served; choose another, e.g. /dicom-web.");
+        }
+    }
+
+    /** 127.0.0.0/8, ::1 and names resolving to them; an address that cannot be resolved is not loopback. */
+    static boolean isLoopback(String bind) {
+        try {
+            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

@@ -55,6 +55,18 @@ class TlsAndAccessTest {
     }
 
     @Test
+    void plainHttpOnANetworkAddressIsRefusedWithWhatToDo() {
+        for (String bind : new String[] {"0.0.0.0", "192.0.2.10", "::"}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DicomWebConfig.defaults().withBind(bind))
+                    .isInstanceOf(org.pacs.storage.StorageException.class)
+                    .hasMessageContaining("dicomweb.tls").hasMessageContaining("127.0.0.1");
+        }
+        for (String bind : new String[] {"127.0.0.1", "localhost", "::1", "127.0.0.2"}) {
+            org.assertj.core.api.Assertions.assertThat(DicomWebConfig.defaults().withBind(bind).bind()).isEqualTo(bind);
+        }
+    }
+
+    @Test
     void anonymousViewerMayReadButNotStore() throws Exception {
         DicomWebConfig config = DicomWebConfig.defaults().withPort(0).withAnonymous(DicomWebConfig.Anonymous.VIEWER);
         try (DicomWebFixture web = new DicomWebFixture(dir, config)) {
