@@ -27,6 +27,14 @@ public interface BlobStore extends AutoCloseable {
     Path spoolDir();
 
     /**
+     * True when a successful {@link #put} of {@code blob} moves its file into the store (a rename), so the caller
+     * has nothing left to delete; false (the default) when the store copies or uploads it.
+     */
+    default boolean takesOver(LocalBlob blob) {
+        return false;
+    }
+
+    /**
      * Stores {@code blob} under {@code key} atomically (readers see the old blob or the whole new one, never a
      * part) and durably before returning. A movable blob's file may be taken over (renamed); otherwise it is
      * only read. Replaces a blob already under the key.

@@ -83,6 +83,11 @@ public final class FileBlobStore implements SupportsBatchedDurability {
     }
 
     @Override
+    public boolean takesOver(LocalBlob blob) {
+        return blob.movable() && blob.path().startsWith(spool); // spooled on this file system: renamed, no copy
+    }
+
+    @Override
     public BlobInfo put(String key, LocalBlob blob) {
         return write(key, blob, syncNow());
     }
@@ -221,8 +226,8 @@ public final class FileBlobStore implements SupportsBatchedDurability {
         Path tmp = null;
         try {
             FilePermissions.createDirectories(root, target.getParent(), config, syncDirectory);
-            if (blob.movable() && blob.path().startsWith(spool)) {
-                tmp = blob.path(); // spooled on this file system: rename it, no copy
+            if (takesOver(blob)) {
+                tmp = blob.path();
                 if (!config.fileMode().equals(SPOOL_MODE)) {
                     FilePermissions.apply(tmp, config); // spool files are made 0600; this tier wants another mode
                 }

@@ -61,6 +61,9 @@ final class TierStore {
         } else {
             store.put(key(i), blob);
         }
+        if (store.takesOver(blob)) {
+            s.claim(); // renamed into place: closing the spooled instance has no file left to delete
+        }
     }
 
     /**
