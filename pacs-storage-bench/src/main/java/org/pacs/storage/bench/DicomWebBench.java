@@ -86,6 +86,13 @@ public final class DicomWebBench {
                                 count / orthanc);
                         System.out.printf(Locale.ROOT, "ratio ours / Orthanc: %.2f%n", orthanc / ours);
                     }
+                    // what durability alone allows here, same instances and threads: the bound of a durable reply
+                    double floor = StorePathBench.floor(work.resolve("floor"), DimseBench.generate(
+                            work.resolve("floor-in"), count, pixelBytes), clients);
+                    System.out.printf(Locale.ROOT, "%-44s %8.0f instances/s%n", "durable-write floor (no HTTP)", floor);
+                    System.out.printf(Locale.ROOT, "ratio ours / floor: %.2f%s%n", count / ours / floor,
+                            orthanc > 0 ? String.format(Locale.ROOT, "; 3 x Orthanc / floor: %.2f", 3 * count / orthanc
+                                    / floor) : "");
                     qido(http, web.baseUrl(), auth, studies);
                     wado(http, web, auth, archive, work, clients);
                     metadata(http, web, auth, work, pixelBytes, studySize);
