@@ -53,15 +53,15 @@ final class DemoCommand implements Callable<Integer> {
                     + " studies, " + Units.humanBytes(gen.bytes()));
 
             step();
-            StoreCommand.Summary stored = StoreCommand.store(archive.storage(), StoreCommand.collect(List.of(input)),
-                    4, root);
+            StoreCommand.Summary stored = StoreCommand.store(archive.storage(), List.of(input),
+                    StoreCommand.DEFAULT_THREADS, root.err(), true, o -> { });
             if (stored.failed() > 0) {
                 throw new StorageException(StorageException.Reason.INTERNAL, stored.failed() + " generated"
                         + " instances could not be stored; rerun with --verbose, or run 'store' on them for"
                         + " the reasons.");
             }
-            done("store", Json.object("stored", stored.outcomes().size(), "bytes", stored.bytes()),
-                    String.format(Locale.ROOT, "%d instances, %s, %.1f MB/s", stored.outcomes().size(),
+            done("store", Json.object("stored", stored.stored(), "bytes", stored.bytes()),
+                    String.format(Locale.ROOT, "%d instances, %s, %.1f MB/s", stored.stored(),
                             Units.humanBytes(stored.bytes()),
                             Progress.megabytesPerSecond(stored.bytes(), stored.seconds())));
 

@@ -62,6 +62,17 @@ public final class Json {
         }
     }
 
+    /**
+     * A generator for output too long to build in memory first ({@code store}'s instances), with the same
+     * indentation as {@link #write}.
+     * The caller closes it (which does not close {@code out}).
+     */
+    public static JsonGenerator generator(java.io.Writer out) throws IOException {
+        return WRITER.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                // a run that fails halfway must not print a document that looks complete
+                .disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+    }
+
     private static SimpleModule module() {
         SimpleModule m = new SimpleModule("pacs-storage-cli-json");
         m.setSerializers(new ValueSerializers());

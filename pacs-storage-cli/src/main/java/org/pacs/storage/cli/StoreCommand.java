@@ -1,32 +1,36 @@
 package org.pacs.storage.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.PrintWriter;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.stream.Stream;
+import java.util.function.Consumer;
 import org.pacs.storage.StorageBackend;
-import org.pacs.storage.StorageException;
-import org.pacs.storage.StoredInstance;
+import org.pacs.storage.cli.StorePipeline.Outcome;
 import org.pacs.storage.cli.config.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "store", description = "Stores DICOM files; folders are walked recursively. Bad files are reported"
-        + " and skipped; the exit code is 1 if any failed.")
+@Command(name = "store", description = "Stores DICOM files; folders are walked recursively. Files are read, parsed"
+        + " and stored in parallel; bad files are reported as they are met and skipped; the exit code is 1 if any"
+        + " failed.")
 final class StoreCommand implements Callable<Integer> {
+
+    /**
+     * Twice the cores, at least 4 and at most 16: a store spends most of its time waiting for its file's fsync
+     * and its group's commit, not on a core, and the stores waiting together share one directory sync and one
+     * catalog transaction; past 16 the groups stop growing on one disk (see IngestBench).
+     */
+    static final int DEFAULT_THREADS = Math.max(4, Math.min(16, 2 * Runtime.getRuntime().availableProcessors()));
+    private static final int MAX_THREADS = 256;
 
     @ParentCommand
     PacsStorageCli root;
@@ -34,133 +38,117 @@ final class StoreCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders.")
     List<Path> paths;
 
-    @Option(names = "--threads", description = "Files stored at once; default ${DEFAULT-VALUE}.")
-    int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
+    @Option(names = "--threads", paramLabel = "N", description = "Files stored at once (1.." + MAX_THREADS
+            + "); default ${DEFAULT-VALUE} (twice the cores, 4 to 16: stores mostly wait on fsync).")
+    int threads = DEFAULT_THREADS;
 
-    /** One file's outcome: {@code stored} on success, else the reason and message. */
-    record Outcome(Path file, StoredInstance stored, String reason, String message) {
-    }
-
-    record Summary(List<Outcome> outcomes, long bytes, double seconds) {
-        long failed() {
-            return outcomes.stream().filter(o -> o.stored() == null).count();
+    /** What one run did. */
+    record Summary(long stored, long failed, long bytes, double seconds) {
+        long files() {
+            return stored + failed;
         }
     }
 
     @Override
-    public Integer call() {
-        List<Path> files = collect(paths);
-        try (Archive archive = root.openArchive()) {
-            Summary s = store(archive.storage(), files, threads, root);
-            report(s);
-            return s.failed() == 0 ? PacsStorageCli.OK : PacsStorageCli.FAILED;
+    public Integer call() throws IOException {
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new UsageException("--threads " + threads + " is out of range; give 1 to " + MAX_THREADS + ".");
         }
-    }
-
-    static List<Path> collect(List<Path> paths) {
-        List<Path> files = new ArrayList<>();
         for (Path p : paths) {
-            if (Files.isDirectory(p)) {
-                try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile).sorted().forEach(files::add);
-                } catch (IOException | UncheckedIOException e) {
-                    throw StorageException.unavailable("Cannot list " + p + ": " + e.getMessage()
-                            + "; check its permissions.", e);
-                }
-            } else if (Files.isRegularFile(p)) {
-                files.add(p);
-            } else {
+            if (!Files.isDirectory(p) && !Files.isRegularFile(p)) {
                 throw new UsageException("No such file or folder: " + p + "; check the path.");
             }
         }
-        return files;
-    }
-
-    static Summary store(StorageBackend storage, List<Path> files, int threads, PacsStorageCli root) {
-        long total = files.stream().mapToLong(StoreCommand::sizeOf).sum();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-        List<Outcome> outcomes = new ArrayList<>();
-        try (Progress progress = new Progress(root.err(), files.size(), total, Progress.onTerminal())) {
-            List<Future<Outcome>> futures = new ArrayList<>();
-            for (Path f : files) {
-                futures.add(pool.submit(() -> storeOne(storage, f, progress)));
-            }
-            for (Future<Outcome> fu : futures) {
-                outcomes.add(fu.get());
-            }
-            long bytes = outcomes.stream().filter(o -> o.stored() != null).mapToLong(o -> o.stored().sizeBytes())
-                    .sum();
-            return new Summary(outcomes, bytes, progress.seconds());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw StorageException.internal("Interrupted while storing; run store again (stored files are kept"
-                    + " and identical resends are ignored).", e);
-        } catch (ExecutionException e) {
-            throw StorageException.internal("Storing failed unexpectedly: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static Outcome storeOne(StorageBackend storage, Path f, Progress progress) {
-        try {
-            StoredInstance s = storage.store(f);
-            progress.done(s.sizeBytes());
-            return new Outcome(f, s, null, null);
-        } catch (StorageException e) {
-            progress.done(0);
-            return new Outcome(f, null, e.reason().name(), PacsStorageCli.oneLine(e.getMessage()));
-        } catch (RuntimeException e) {
-            progress.done(0);
-            return new Outcome(f, null, StorageException.Reason.INTERNAL.name(), e.toString());
-        }
-    }
-
-    private static long sizeOf(Path p) {
-        try {
-            return Files.size(p);
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private void report(Summary s) {
-        long ok = s.outcomes().size() - s.failed();
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("stored", ok);
-        json.put("failed", s.failed());
-        json.put("bytes", s.bytes());
-        json.put("seconds", s.seconds());
-        json.put("megabytesPerSecond", Progress.megabytesPerSecond(s.bytes(), s.seconds()));
-        List<Map<String, Object>> instances = new ArrayList<>();
-        List<Map<String, Object>> failures = new ArrayList<>();
-        for (Outcome o : s.outcomes()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("file", o.file().toString());
-            if (o.stored() != null) {
-                m.put("SOPInstanceUID", o.stored().sopInstanceUid().value());
-                m.put("StudyInstanceUID", o.stored().studyInstanceUid());
-                m.put("SeriesInstanceUID", o.stored().seriesInstanceUid());
-                m.put("size", o.stored().sizeBytes());
-                m.put("sha256", o.stored().sha256());
-                instances.add(m);
+        Summary s;
+        try (Archive archive = root.openArchive()) {
+            if (root.json()) {
+                try (StoreJsonReport report = new StoreJsonReport(root.out())) {
+                    s = store(archive.storage(), paths, threads, root.err(), false, report::add);
+                    report.finish(s);
+                }
             } else {
-                m.put("reason", o.reason());
-                m.put("error", o.message());
-                failures.add(m);
+                s = store(archive.storage(), paths, threads, root.err(), true, o -> { });
+                root.out().println(String.format(Locale.ROOT, "Stored %d of %d files (%s) in %.1f s, %.1f MB/s%s",
+                        s.stored(), s.files(), Units.humanBytes(s.bytes()), s.seconds(),
+                        Progress.megabytesPerSecond(s.bytes(), s.seconds()),
+                        s.failed() == 0 ? "." : "; " + s.failed() + " failed (listed above)."));
+                root.out().flush();
             }
         }
-        json.put("instances", instances);
-        json.put("failures", failures);
-        if (!root.json()) {
-            for (Map<String, Object> f : failures) {
-                root.err().println("skipped " + f.get("file") + ": " + f.get("error"));
+        return s.failed() == 0 ? PacsStorageCli.OK : PacsStorageCli.FAILED;
+    }
+
+    /**
+     * Stores every file under {@code roots} on {@code threads} threads with a progress bar on {@code err} (on a
+     * terminal), printing a "skipped FILE: why" line for each failure as it happens when {@code printSkipped};
+     * each outcome also goes to {@code each}, on the calling thread.
+     */
+    static Summary store(StorageBackend storage, List<Path> roots, int threads, PrintWriter err,
+                         boolean printSkipped, Consumer<Outcome> each) {
+        try (Progress progress = new Progress(err, Progress.onTerminal())) {
+            Counter counter = progress.shown() ? Counter.start(roots, progress) : null;
+            try {
+                StorePipeline.Totals t = new StorePipeline(threads, storage::store).run(roots, o -> {
+                    progress.done(o.ok() ? o.stored().sizeBytes() : 0);
+                    if (!o.ok() && printSkipped) {
+                        progress.println("skipped " + o.file() + ": " + o.message());
+                    }
+                    each.accept(o);
+                });
+                return new Summary(t.stored(), t.failed(), t.bytes(), progress.seconds());
+            } finally {
+                if (counter != null) {
+                    counter.stop = true;
+                }
             }
-            root.err().flush();
         }
-        root.print(json, String.format(Locale.ROOT, "Stored %d of %d files (%s) in %.1f s, %.1f MB/s%s", ok,
-                s.outcomes().size(), Units.humanBytes(s.bytes()), s.seconds(),
-                Progress.megabytesPerSecond(s.bytes(), s.seconds()),
-                s.failed() == 0 ? "." : "; " + s.failed() + " failed (listed above)."));
+    }
+
+    /**
+     * The bar's total: a walk beside the stores that only counts files and bytes (nothing kept), so storing
+     * starts at once and a huge input shows counts until the total is known. Only run for a bar on a terminal.
+     */
+    private static final class Counter extends SimpleFileVisitor<Path> {
+        volatile boolean stop;
+        private long files;
+        private long bytes;
+
+        static Counter start(List<Path> roots, Progress progress) {
+            Counter c = new Counter();
+            Thread t = new Thread(() -> {
+                try {
+                    for (Path r : roots) {
+                        Files.walkFileTree(r, c);
+                    }
+                    if (!c.stop) {
+                        progress.total(c.files, c.bytes);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the bar then just shows counts: the stores report what is really wrong with the input
+                }
+            }, "store-count");
+            t.setDaemon(true);
+            t.start();
+            return c;
+        }
+
+        @Override
+        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            return stop ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile() || (attrs.isSymbolicLink() && Files.isRegularFile(file))) {
+                files++;
+                bytes += attrs.isRegularFile() ? attrs.size() : 0;
+            }
+            return stop ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE;
+        }
     }
 }
