@@ -3,6 +3,7 @@ package org.pacs.storage.dimse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Map;
 
 /**
@@ -283,6 +284,43 @@ final class DimseChannel {
             next = t;
             n = m;
         }
+    }
+
+    /**
+     * A data set written as it is produced (a transcoded instance): fragments of the peer's maximum size, each
+     * sent once the next byte shows it is not the last; {@code close()} sends the last one. Not closing it leaves
+     * the message unfinished, which only an A-ABORT can end.
+     */
+    OutputStream dataOutput(int contextId) {
+        return new OutputStream() {
+            private final byte[] b = new byte[maxFragment];
+            private int n;
+
+            @Override
+            public void write(int x) throws IOException {
+                write(new byte[] {(byte) x}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] src, int off, int len) throws IOException {
+                while (len > 0) {
+                    if (n == b.length) {
+                        writer.pdv(contextId, 0, b, 0, n, false);
+                        n = 0;
+                    }
+                    int k = Math.min(len, b.length - n);
+                    System.arraycopy(src, off, b, n, k);
+                    n += k;
+                    off += k;
+                    len -= k;
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                writer.pdv(contextId, 2, b, 0, n, true);
+            }
+        };
     }
 
     private static int readUpTo(InputStream in, byte[] b, int max) throws IOException {

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * Decides an A-ASSOCIATE-RQ (PS3.8 §7.1.1.7-9, §9.3.4): the checks run in the standard's order and the first
  * failing one gives the A-ASSOCIATE-RJ's result, source and reason; otherwise the AC accepts, per context, the
- * first proposed transfer syntax we support (the requestor lists them in its order of preference).
+ * first proposed transfer syntax we support (the requestor lists them in its order of preference), except that on
+ * a storage context the requestor receives on (SCP role, for C-GET) Big Endian and deflated are passed over for a
+ * Little Endian proposal, which every uncompressed instance can be sent in.
  */
 final class Negotiator {
 
@@ -23,6 +25,11 @@ final class Negotiator {
     }
 
     static final String IMPLEMENTATION_VERSION = "PACS_STORAGE_01";
+
+    /** Uncompressed syntaxes the transcoder reads but does not write. */
+    private static final java.util.Set<String> NOT_PRODUCIBLE = java.util.Set.of(
+            org.pacs.storage.dicom.TransferSyntax.EXPLICIT_VR_BIG_ENDIAN,
+            org.pacs.storage.dicom.TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN);
 
     private final DimseConfig config;
 
@@ -50,8 +57,16 @@ final class Negotiator {
                 continue;
             }
             String chosen = null;
+            boolean receiving = storage && receives(rq, as);
             for (String ts : pc.transferSyntaxes()) {
-                if (storage ? SopClasses.isStorableSyntax(ts) : SopClasses.SERVICE_SYNTAXES.contains(ts)) {
+                boolean ok = storage ? SopClasses.isStorableSyntax(ts) : SopClasses.SERVICE_SYNTAXES.contains(ts);
+                if (ok && receiving && NOT_PRODUCIBLE.contains(ts)
+                        && pc.transferSyntaxes().stream().anyMatch(SopClasses.SERVICE_SYNTAXES::contains)) {
+                    // A C-GET SCU receives on this context: Big Endian or deflated would carry only instances
+                    // stored so, while every uncompressed one can be sent in its Little Endian proposal.
+                    continue;
+                }
+                if (ok) {
                     chosen = ts;
                     break;
                 }
@@ -80,6 +95,11 @@ final class Negotiator {
         AssociatePdu ac = new AssociatePdu(true, rq.calledAe(), rq.callingAe(), AssociatePdu.DICOM_APPLICATION_CONTEXT,
                 results, user);
         return new Decision(null, ac, accepted);
+    }
+
+    /** Whether the requestor asked for the SCP role of this storage class (it receives C-STOREs: C-GET). */
+    private static boolean receives(AssociatePdu rq, String sopClass) {
+        return rq.userInfo().roles().stream().anyMatch(r -> r.sopClass().equals(sopClass) && r.scp());
     }
 
     private static Decision reject(int source, int reason, String why) {
