@@ -20,8 +20,8 @@ final class Negotiator {
         static final int TRANSIENT = 2;
     }
 
-    /** Either a rejection, or the AC to send and the contexts it accepted. */
-    record Decision(Rejection rejection, AssociatePdu accept, Map<Integer, DimseChannel.Context> contexts) {
+    /** Either a rejection, or the AC to send, the contexts it accepted and the user ("" when anonymous). */
+    record Decision(Rejection rejection, AssociatePdu accept, Map<Integer, DimseChannel.Context> contexts, String user) {
     }
 
     static final String IMPLEMENTATION_VERSION = "PACS_STORAGE_01";
@@ -32,9 +32,16 @@ final class Negotiator {
             org.pacs.storage.dicom.TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN);
 
     private final DimseConfig config;
+    private final UserIdentityCheck identity;
 
+    /** Without a security database: user identities are ignored (and none can be required). */
     Negotiator(DimseConfig config) {
+        this(config, new UserIdentityCheck(null, config.requireUserIdentity()));
+    }
+
+    Negotiator(DimseConfig config, UserIdentityCheck identity) {
         this.config = config;
+        this.identity = identity;
     }
 
     Decision decide(AssociatePdu rq) {
@@ -81,6 +88,14 @@ final class Negotiator {
         if (accepted.isEmpty()) {
             return reject(1, 1, "none of the " + rq.contexts().size() + " proposed presentation contexts is supported");
         }
+        // Last, so a password is only checked (PBKDF2, ~100 ms) for an association that would otherwise be accepted.
+        AssociatePdu.Identity id = rq.userInfo().identity();
+        UserIdentityCheck.Outcome who = identity.check(id, rq.callingAe());
+        if (!who.accepted()) {
+            // PS3.8 table 9-21: rejected-permanent, service-user, no-reason-given (PS3.7 D.3.3.7)
+            return reject(1, 1, who.why());
+        }
+        boolean confirm = id != null && id.responseRequested() && !who.user().isEmpty();
         // Roles are answered as proposed for the classes we accepted: a C-GET SCU asks to be the storage SCP.
         List<AssociatePdu.Role> roles = new ArrayList<>();
         for (AssociatePdu.Role r : rq.userInfo().roles()) {
@@ -91,10 +106,10 @@ final class Negotiator {
         // The asynchronous operations window is answered as 1/1: operations are performed one at a time.
         AssociatePdu.UserInfo user = new AssociatePdu.UserInfo(config.maxPduLength(),
                 org.pacs.storage.dicom.DicomWriter.IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION, roles,
-                rq.userInfo().asyncWindow());
+                rq.userInfo().asyncWindow(), null, confirm);
         AssociatePdu ac = new AssociatePdu(true, rq.calledAe(), rq.callingAe(), AssociatePdu.DICOM_APPLICATION_CONTEXT,
                 results, user);
-        return new Decision(null, ac, accepted);
+        return new Decision(null, ac, accepted, who.user());
     }
 
     /** Whether the requestor asked for the SCP role of this storage class (it receives C-STOREs: C-GET). */
@@ -103,7 +118,7 @@ final class Negotiator {
     }
 
     private static Decision reject(int source, int reason, String why) {
-        return new Decision(new Rejection(Rejection.PERMANENT, source, reason, why), null, Map.of());
+        return new Decision(new Rejection(Rejection.PERMANENT, source, reason, why), null, Map.of(), "");
     }
 
     /** Too many associations at once: transient, service provider (presentation), local limit exceeded. */

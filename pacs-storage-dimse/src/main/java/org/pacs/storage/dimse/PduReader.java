@@ -166,5 +166,12 @@ final class PduReader {
         int position() {
             return pos;
         }
+
+        /** What remains, as a copy. */
+        byte[] bytes() {
+            byte[] out = java.util.Arrays.copyOfRange(b, pos, end);
+            pos = end;
+            return out;
+        }
     }
 }
