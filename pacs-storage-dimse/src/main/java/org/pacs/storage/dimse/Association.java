@@ -1,6 +1,5 @@
 package org.pacs.storage.dimse;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -61,7 +60,8 @@ final class Association {
 
     void run() {
         String remote = transport.remoteAddress();
-        InputStream in = new BufferedInputStream(transport.in(), 64 * 1024);
+        // PduReader buffers the connection itself (no BufferedInputStream: that would copy every PDU once more)
+        InputStream in = transport.in();
         PduWriter writer = new PduWriter(new BufferedOutputStream(transport.out(), 64 * 1024));
         PduReader reader = new PduReader(in, config.maxPduLength());
         Session session = null;
@@ -85,7 +85,7 @@ final class Association {
                 return;
             }
             writer.write(PduReader.ASSOCIATE_AC, d.accept().encode());
-            DimseChannel channel = new DimseChannel(reader, writer, in, d.contexts(), rq.userInfo().maxPduLength());
+            DimseChannel channel = new DimseChannel(reader, writer, d.contexts(), rq.userInfo().maxPduLength());
             session = new Session(rq.callingAe(), rq.calledAe(), d.user(), remote, channel, archive, config, audit);
             LOG.info("DIMSE association from {} accepted: {} of {} presentation contexts, peer max PDU {}",
                     session.who(), d.contexts().size(), rq.contexts().size(), rq.userInfo().maxPduLength());

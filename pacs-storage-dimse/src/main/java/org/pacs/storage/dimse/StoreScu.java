@@ -1,9 +1,7 @@
 package org.pacs.storage.dimse;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -84,12 +82,11 @@ final class StoreScu implements AutoCloseable {
                     org.pacs.storage.dicom.DicomWriter.IMPLEMENTATION_CLASS_UID, Negotiator.IMPLEMENTATION_VERSION,
                     List.of(), false));
             PduWriter writer = new PduWriter(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-            PduReader reader = new PduReader(in, config.maxPduLength());
+            PduReader reader = new PduReader(socket.getInputStream(), config.maxPduLength());
             writer.write(PduReader.ASSOCIATE_RQ, rq.encode());
             int type = reader.next();
             if (type == PduReader.ASSOCIATE_RJ) {
-                byte[] b = reader.body();
+                byte[] b = reader.bodyCopy();
                 throw new IOException(calledAe + " rejected the association (result " + b[1] + ", source " + b[2]
                         + ", reason " + b[3] + ")");
             }
@@ -111,7 +108,7 @@ final class StoreScu implements AutoCloseable {
                 }
             }
             socket.setSoTimeout((int) config.idleTimeout().toMillis());
-            return new StoreScu(socket, new DimseChannel(reader, writer, in, accepted, ac.userInfo().maxPduLength()),
+            return new StoreScu(socket, new DimseChannel(reader, writer, accepted, ac.userInfo().maxPduLength()),
                     byPair);
         } catch (ProtocolException e) {
             socket.close();
