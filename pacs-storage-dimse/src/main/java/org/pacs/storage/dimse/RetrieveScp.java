@@ -130,7 +130,9 @@ final class RetrieveScp {
             q.set(Tag.SOPInstanceUID, VR.UI);
         }
         List<StoredInstance> out = new ArrayList<>();
-        for (DicomDataset m : s.archive().find(q)) {
+        // the matches a page at a time: what is held is one StoredInstance per instance, not its find result
+        for (FindPages pages = new FindPages(s.archive(), q, FindPages.PAGE); pages.hasNext(); ) {
+            DicomDataset m = pages.next();
             Optional<String> uid = m.getUid(Tag.SOPInstanceUID);
             if (uid.isPresent() && SopInstanceUid.isValid(uid.get())) {
                 s.archive().describe(SopInstanceUid.of(uid.get())).ifPresent(out::add);
