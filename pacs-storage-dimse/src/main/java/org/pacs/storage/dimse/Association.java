@@ -74,7 +74,7 @@ final class Association {
             AssociatePdu rq = AssociatePdu.parse(false, reader.bodyCopy());
             Negotiator.Decision d = busy
                     ? new Negotiator.Decision(Negotiator.busy(config.maxAssociations()), null, null, "")
-                    : new Negotiator(config, identity).decide(rq);
+                    : new Negotiator(config, identity).decide(rq, host(remote));
             if (d.rejection() != null) {
                 Negotiator.Rejection r = d.rejection();
                 LOG.info("DIMSE association from {}@{} to {} rejected: {}", rq.callingAe(), remote, rq.calledAe(), r.why());
@@ -188,6 +188,12 @@ final class Association {
         if (s != null) {
             s.record(op, why, 0, 0, 0, 0);
         }
+    }
+
+    /** "10.1.2.3:4567" without the port: a peer's connections come from many ports. */
+    private static String host(String remote) {
+        int colon = remote.lastIndexOf(':');
+        return colon > 0 ? remote.substring(0, colon) : remote;
     }
 
     private static String who(Session s, String remote) {

@@ -45,6 +45,11 @@ final class Negotiator {
     }
 
     Decision decide(AssociatePdu rq) {
+        return decide(rq, "");
+    }
+
+    /** @param address the peer's host address (throttles guessed user identities) */
+    Decision decide(AssociatePdu rq, String address) {
         if (!rq.applicationContext().equals(AssociatePdu.DICOM_APPLICATION_CONTEXT)) {
             return reject(1, 2, "application context " + rq.applicationContext() + " is not DICOM's");
         }
@@ -90,7 +95,7 @@ final class Negotiator {
         }
         // Last, so a password is only checked (PBKDF2, ~100 ms) for an association that would otherwise be accepted.
         AssociatePdu.Identity id = rq.userInfo().identity();
-        UserIdentityCheck.Outcome who = identity.check(id, rq.callingAe());
+        UserIdentityCheck.Outcome who = identity.check(id, rq.callingAe(), address);
         if (!who.accepted()) {
             // PS3.8 table 9-21: rejected-permanent, service-user, no-reason-given (PS3.7 D.3.3.7)
             return reject(1, 1, who.why());

@@ -5,8 +5,14 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.pacs.storage.StorageException;
 import org.pacs.storage.security.SecurityStorage;
@@ -21,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * JWT identities are not understood: without {@code require-user-identity} they are ignored as PS3.7 allows,
  * with it they are refused. An identity that is sent but wrong is refused even when none is required: a peer that
  * offers credentials means them, and silently treating it as anonymous would hide the mistake.
+ *
+ * <p>Guessing is throttled as DICOMweb's Basic authentication does it: from the {@value #FREE_FAILURES}th failed
+ * identity of one user name or one address on, further attempts are refused without checking the password, for a
+ * wait that starts at 2 s and doubles with every failure up to 15 min; a success clears the user's count. Both
+ * maps are bounded, so cycling names or addresses cannot grow them without limit.
  */
 final class UserIdentityCheck {
 
@@ -33,11 +44,26 @@ final class UserIdentityCheck {
         }
     }
 
+    static final int FREE_FAILURES = 5;
+    static final Duration FIRST_LOCKOUT = Duration.ofSeconds(2);
+    static final Duration MAX_LOCKOUT = Duration.ofMinutes(15);
+    private static final int MAX_ENTRIES = 10_000;
+
+    private record Failures(int count, Instant lockedUntil) {
+    }
+
     private final SecurityStorage security;
     private final boolean required;
+    private final Clock clock;
+    private final Map<String, Failures> failures = new ConcurrentHashMap<>();
 
     /** @param security null when the server runs without a security database (then nothing can be required) */
     UserIdentityCheck(SecurityStorage security, boolean required) {
+        this(security, required, Clock.systemUTC());
+    }
+
+    UserIdentityCheck(SecurityStorage security, boolean required, Clock clock) {
+        this.clock = clock;
         if (required && security == null) {
             throw StorageException.invalidInput("dimse.require-user-identity is true but no security database is"
                     + " configured; set security.database, or set dimse.require-user-identity: false.");
@@ -46,7 +72,11 @@ final class UserIdentityCheck {
         this.required = required;
     }
 
-    Outcome check(AssociatePdu.Identity id, String who) {
+    /**
+     * @param who     the calling AE title, for the log
+     * @param address the peer's host address, for throttling
+     */
+    Outcome check(AssociatePdu.Identity id, String who, String address) {
         if (id == null) {
             return required ? refuse("no user identity sent; this server requires one (user name and password)", who)
                     : Outcome.anonymous();
@@ -67,6 +97,18 @@ final class UserIdentityCheck {
             return refuse("user identity without a readable user name", who);
         }
         String shown = AssociatePdu.printable(username.length() > 64 ? username.substring(0, 64) + "..." : username);
+        String userKey = "user:" + username.toLowerCase(Locale.ROOT);
+        String addrKey = "addr:" + address;
+        Instant now = clock.instant();
+        for (String key : new String[] {userKey, addrKey}) {
+            Failures f = failures.get(key);
+            if (f != null && f.lockedUntil() != null && now.isBefore(f.lockedUntil())) {
+                Arrays.fill(id.secondary(), (byte) 0);
+                long wait = Math.max(1, Duration.between(now, f.lockedUntil()).toSeconds());
+                return refuse("too many failed identities for " + (key.startsWith("user:") ? "user '" + shown + "'"
+                        : "address " + address) + "; retry in " + wait + " s", who);
+            }
+        }
         Optional<User> user;
         try {
             if (id.type() == AssociatePdu.Identity.USERNAME) {
@@ -90,9 +132,37 @@ final class UserIdentityCheck {
             Arrays.fill(id.secondary(), (byte) 0);
         }
         if (user.isEmpty() || !user.get().active()) {
+            recordFailure(userKey, addrKey, now, who);
             return refuse("wrong user name or password for user '" + shown + "'", who);
         }
+        failures.remove(userKey);
         return new Outcome(true, user.get().username(), "");
+    }
+
+    private void recordFailure(String userKey, String addrKey, Instant now, String who) {
+        if (failures.size() >= MAX_ENTRIES) {
+            failures.entrySet().removeIf(e -> e.getValue().lockedUntil() == null
+                    || !now.isBefore(e.getValue().lockedUntil()));
+            if (failures.size() >= MAX_ENTRIES) {
+                failures.clear();
+            }
+        }
+        for (String key : new String[] {userKey, addrKey}) {
+            Failures f = failures.merge(key, new Failures(1, null), (old, one) -> {
+                int n = old.count() + 1;
+                return new Failures(n, n >= FREE_FAILURES ? now.plus(lockout(n)) : null);
+            });
+            if (f.lockedUntil() != null) {
+                LOG.warn("{} failed DIMSE user identities for {} (latest from {}); refusing attempts until {}",
+                        f.count(), AssociatePdu.printable(key), who, f.lockedUntil());
+            }
+        }
+    }
+
+    static Duration lockout(int failures) {
+        int doublings = Math.min(30, Math.max(0, failures - FREE_FAILURES));
+        Duration d = FIRST_LOCKOUT.multipliedBy(1L << doublings);
+        return d.compareTo(MAX_LOCKOUT) > 0 ? MAX_LOCKOUT : d;
     }
 
     private static Outcome refuse(String why, String who) {

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -130,5 +134,43 @@ class UserIdentityTest extends DimseTestBed {
                 .decide(parsed);
         assertThat(d.user()).isEqualTo("tina");
         assertThat(AssociatePdu.parse(true, d.accept().encode()).userInfo().identityResponse()).isTrue();
+    }
+
+    @Test
+    void guessingIsThrottledPerUserAndAddressAndASuccessClearsTheCount() {
+        Instant[] now = {Instant.parse("2026-01-01T00:00:00Z")};
+        Clock clock = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        UserIdentityCheck check = new UserIdentityCheck(security, true, clock);
+        java.util.function.Function<String, UserIdentityCheck.Outcome> attempt = pw -> check.check(
+                new AssociatePdu.Identity(2, false, "tina".getBytes(StandardCharsets.UTF_8),
+                        pw.getBytes(StandardCharsets.UTF_8)), "SCU", "10.0.0.9");
+        for (int i = 0; i < UserIdentityCheck.FREE_FAILURES; i++) {
+            assertThat(attempt.apply("guess " + i).why()).contains("wrong user name or password");
+        }
+        // locked now: even the right password is refused, without being checked
+        UserIdentityCheck.Outcome locked = attempt.apply(PASSWORD);
+        assertThat(locked.accepted()).isFalse();
+        assertThat(locked.why()).contains("too many failed identities").contains("retry in 2 s");
+        now[0] = now[0].plusSeconds(3);
+        assertThat(attempt.apply(PASSWORD).accepted()).isTrue();
+        // the success cleared the user's count: one more failure does not lock again
+        assertThat(attempt.apply("one more guess").why()).contains("wrong user name or password");
+        assertThat(UserIdentityCheck.lockout(UserIdentityCheck.FREE_FAILURES + 1)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(UserIdentityCheck.lockout(1000)).isEqualTo(UserIdentityCheck.MAX_LOCKOUT);
     }
 }
