@@ -134,6 +134,30 @@ class UserIdentityTest extends DimseTestBed {
                 .decide(parsed);
         assertThat(d.user()).isEqualTo("tina");
         assertThat(AssociatePdu.parse(true, d.accept().encode()).userInfo().identityResponse()).isTrue();
+        // every truncation or overlong field length inside the sub-item is a protocol error, nothing else
+        byte[] good = rq.encode();
+        int at = indexOf(good, (byte) 0x58);
+        for (int i = at + 4; i < good.length; i++) {
+            for (byte v : new byte[] {(byte) 0xFF, 0x00, 0x7F}) {
+                byte[] bad = good.clone();
+                bad[i] = v;
+                try {
+                    AssociatePdu.parse(false, bad);
+                } catch (ProtocolException e) {
+                    assertThat(e.getMessage()).isNotBlank();
+                }
+            }
+        }
+    }
+
+    private static int indexOf(byte[] b, byte v) {
+        for (int i = b.length - 1; i >= 0; i--) {
+            // the identity item is the last sub-item: search from the end, where its type byte starts it
+            if (b[i] == v && i + 3 < b.length && b[i + 1] == 0) {
+                return i;
+            }
+        }
+        throw new AssertionError("no user identity item");
     }
 
     @Test
