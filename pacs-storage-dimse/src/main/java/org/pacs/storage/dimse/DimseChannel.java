@@ -315,8 +315,9 @@ final class DimseChannel {
 
     /**
      * A data set written as it is produced (a transcoded instance): fragments of the peer's maximum size, each
-     * sent once the next byte shows it is not the last; {@code close()} sends the last one. Not closing it leaves
-     * the message unfinished, which only an A-ABORT can end.
+     * sent once the next byte shows it is not the last; {@code close()} sends the last one. Not closing it (after a
+     * failure midway) leaves the message unfinished, deliberately: only an A-ABORT or a dropped connection can end
+     * it, so the receiver never mistakes the part for the whole.
      */
     OutputStream dataOutput(int contextId) {
         return new OutputStream() {

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * C-GET and C-MOVE SCP (PS3.4 C.4.2, C.4.3): the identifier's keys select instances through the archive's
  * {@code find} at IMAGE level, and each is sent by a C-STORE sub-operation, on this association for C-GET, on an
  * association we open to the configured destination for C-MOVE: as stored when the peer accepted the stored
- * transfer syntax, else re-encoded by {@link Transcoder} between the uncompressed syntaxes (never decompressed). A pending response after each
- * sub-operation carries the counts; the final one lists the failed instances (0008,0058).
+ * transfer syntax, else re-encoded by {@link Transcoder} between the uncompressed syntaxes (never decompressed).
+ * A pending response after each sub-operation carries the counts; the final one lists the failed instances
+ * (0008,0058).
  */
 final class RetrieveScp {
 
@@ -179,12 +180,12 @@ final class RetrieveScp {
                 return;
             }
             String uid = inst.sopInstanceUid().value();
-            DimseChannel.Context target0 = get ? getContext(inst) : scu.context(inst.sopClassUid(),
+            DimseChannel.Context context = get ? getContext(inst) : scu.context(inst.sopClassUid(),
                     inst.transferSyntaxUid());
-            if (target0 == null) {
+            if (context == null) {
                 t.fail(uid, noContext(inst, get));
             } else {
-                subOperation(rq, target0, messageId++, inst, t, target, get);
+                subOperation(rq, context, messageId++, inst, t, target, get);
             }
             done.add(uid);
             Command pending = Command.response(rq, Status.PENDING, false);
@@ -219,13 +220,14 @@ final class RetrieveScp {
                 }
                 payload = (ch, id) -> ch.writeData(id, ds.dataset(), deflated);
             } else if (Transcoder.canTranscode(from, to)) {
-                // Only header bytes change; a stored instance that turns out malformed midway has been partly
-                // sent already, so that ends the link like any other read failure (TranscodeException is an
-                // IOException).
+                // Only header bytes change. A stored instance that turns out malformed midway has been partly
+                // sent already: the data set is then left unfinished (no last fragment, so no receiver can take
+                // the part for the whole) and the failure ends the link like any other read failure
+                // (TranscodeException is an IOException).
                 payload = (ch, id) -> {
-                    try (java.io.OutputStream out = ch.dataOutput(id)) {
-                        Transcoder.transcode(ds.dataset(), from, out, to);
-                    }
+                    java.io.OutputStream out = ch.dataOutput(id);
+                    Transcoder.transcode(ds.dataset(), from, out, to);
+                    out.close();
                 };
                 LOG.debug("Sending {} re-encoded from {} to {}", uid, from, to);
             } else {
