@@ -117,6 +117,51 @@ class TranscodingRetrieveTest extends DimseTestBed {
         });
     }
 
+    @Test
+    void aStoredInstanceThatEndsMidwayIsNeverDeliveredAsAWholeOne() throws Exception {
+        // A fake only for the fault: a blob cut short under the archive cannot be produced through its API.
+        // open() gives 60% of CT_small's bytes, which the re-encoding into Implicit VR runs out of midway.
+        String ct = uidOf("CT_small.dcm");
+        server.close();
+        start(server.config(), new org.pacs.storage.ForwardingStorageBackend(archive) {
+            @Override
+            public java.io.InputStream open(org.pacs.storage.SopInstanceUid uid) {
+                java.io.InputStream whole = super.open(uid);
+                if (!uid.value().equals(ct)) {
+                    return whole;
+                }
+                try (whole) {
+                    byte[] all = whole.readAllBytes();
+                    return new java.io.ByteArrayInputStream(java.util.Arrays.copyOf(all, all.length * 6 / 10));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        Path out = Files.createDirectories(dir.resolve("cut"));
+        // without +B storescp writes an instance only once it has all of it
+        storescp = Dcmtk.start(Dcmtk.cmd("storescp", "-v", "+xi", "-aet", "IMPLICIT", "-od", out.toString(),
+                Integer.toString(storescpPort)), dir, dir.resolve("storescp-cut.log"));
+        Awaitility.await().ignoreExceptions().until(() -> {
+            new java.net.Socket("127.0.0.1", storescpPort).close();
+            return true;
+        });
+        Dcmtk.Result r = Dcmtk.run(Dcmtk.cmd("movescu", "-v", "-S", "-aec", "PACS", "-aem", "IMPLICIT",
+                "-k", "QueryRetrieveLevel=IMAGE", "-k", "StudyInstanceUID=" + stored.get(ct).studyInstanceUid(),
+                "-k", "SOPInstanceUID=" + ct, "127.0.0.1", port()));
+        assertThat(r.output()).as(r.output()).contains("Final Move Response (Refused: OutOfResourcesSubOperations)")
+                .doesNotContain("(Success)");
+        try (Stream<Path> s = Files.walk(out)) {
+            assertThat(s.filter(Files::isRegularFile).toList()).as("nothing stored at the destination").isEmpty();
+        }
+        assertThat(events).filteredOn(e -> e.operation().equals("C-MOVE")).singleElement()
+                .satisfies(e -> assertThat(e.failed()).isEqualTo(1));
+    }
+
     /** Every sample but the JPEG 2000 one arrived in {@code syntax}, equal to the original by every measure. */
     private Map<String, Path> assertArrived(Path out, String syntax, String dcmconvOption) throws Exception {
         Map<String, Path> got = new HashMap<>();
