@@ -22,7 +22,9 @@ import org.pacs.storage.testkit.SyntheticInstances;
  * embedded file archive (fsync on: a success means durable), Orthanc's C-STORE SCP when installed, and DCMTK's
  * {@code storescp --fork} writing plain files (the limit: no index, no fsync). Prints instances/s and the
  * ratios ours/Orthanc (target at least 3) and ours/storescp (target at least 0.5).
- * <p>Run: {@code java -cp ... org.pacs.storage.bench.DimseBench [count] [bytes]}; needs dcmtk.
+ * <p>Run: {@code java -cp ... org.pacs.storage.bench.DimseBench [count] [bytes] [protocol]}; needs dcmtk. With
+ * {@code protocol} only our server is measured, over a backend that reads each instance's header and discards
+ * the rest: the upper layer and DIMSE alone, without the archive's disk and catalog work.
  */
 public final class DimseBench {
 
@@ -36,9 +38,24 @@ public final class DimseBench {
             System.out.println("storescu not installed (apt-get install dcmtk): nothing to measure");
             return;
         }
+        boolean protocolOnly = args.length > 2 && args[2].equals("protocol");
         Path work = Files.createTempDirectory("dimse-bench");
         try {
             List<Path> files = generate(work.resolve("in"), count, bytes);
+            if (protocolOnly) {
+                System.out.printf(Locale.ROOT, "%d instances of %d bytes; storescu with TCP_NODELAY=1; protocol only"
+                        + " (instances discarded after their header)%n", count, bytes);
+                long cpu0 = cpuNanos();
+                double one = ours(work.resolve("p1"), files, 1, true);
+                long cpu1 = cpuNanos();
+                double four = ours(work.resolve("p4"), files, 4, true);
+                long cpu2 = cpuNanos();
+                row("ours, protocol only", new double[] {one, four});
+                // CPU this JVM spent per instance (association threads, JIT, GC): steadier than a rate on a busy box
+                System.out.printf(Locale.ROOT, "%-34s %14.0f %14.0f%n", "server CPU us per instance",
+                        (cpu1 - cpu0) / 1e3 / count, (cpu2 - cpu1) / 1e3 / count);
+                return;
+            }
             System.out.printf(Locale.ROOT, "%d instances of %d bytes; storescu with TCP_NODELAY=1%n", count, bytes);
             System.out.printf(Locale.ROOT, "%-34s %14s %14s%n", "SCP", "1 assoc /s", "4 assocs /s");
             double[] ours = new double[2];
@@ -50,7 +67,7 @@ public final class DimseBench {
                 // what durability alone costs here, same files and threads: the bound for any durable SCP
                 floor[i] = StorePathBench.floor(work.resolve("floor-" + clients), files, clients);
                 CloudBench.deleteTree(work.resolve("floor-" + clients));
-                ours[i] = ours(work.resolve("ours-" + clients), files, clients);
+                ours[i] = ours(work.resolve("ours-" + clients), files, clients, false);
                 Optional<Orthanc> o = Orthanc.start(work.resolve("orthanc-" + clients), false);
                 if (o.isPresent()) {
                     try (Orthanc running = o.get()) {
@@ -76,11 +93,19 @@ public final class DimseBench {
         }
     }
 
-    private static double ours(Path dir, List<Path> files, int clients) throws Exception {
+    private static double ours(Path dir, List<Path> files, int clients, boolean discard) throws Exception {
         int port = FreePorts.find();
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
         try (FileStorage archive = new FileStorage(FileStorageConfig.of(dir));
-             DimseServer scp = new DimseServer(DimseConfig.defaults().withPort(port), archive).start()) {
+             DimseServer scp = new DimseServer(DimseConfig.defaults().withPort(port),
+                     discard ? discarding(archive, received) : archive).start()) {
             double rate = send(files, "PACS", scp.port(), clients);
+            if (discard) {
+                if (received.get() != files.size()) {
+                    throw new IllegalStateException(received.get() + " instances received, not " + files.size());
+                }
+                return rate;
+            }
             var g = archive.ingestStatistics();
             System.out.printf(Locale.ROOT, "  ours, %d association(s): %.1f stores per catalog transaction (largest %d)%n",
                     clients, g.storesPerTransaction(), g.largestTransaction());
@@ -90,6 +115,40 @@ public final class DimseBench {
             }
             return rate;
         }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** A backend that parses each instance's header and discards the rest: the protocol's cost alone. */
+    private static org.pacs.storage.StorageBackend discarding(FileStorage archive,
+                                                              java.util.concurrent.atomic.AtomicInteger received) {
+        return new org.pacs.storage.ForwardingStorageBackend(archive) {
+            @Override
+            public org.pacs.storage.StoredInstance store(java.io.InputStream in) {
+                try {
+                    java.io.BufferedInputStream b = new java.io.BufferedInputStream(in, 64 * 1024);
+                    DicomDataset h = org.pacs.storage.dicom.DicomReader.readHeader(b).dataset();
+                    long n = b.transferTo(java.io.OutputStream.nullOutputStream());
+                    received.incrementAndGet();
+                    return new org.pacs.storage.StoredInstance(org.pacs.storage.SopInstanceUid.of(
+                            h.getString(org.pacs.storage.dicom.Tag.SOPInstanceUID, "")),
+                            h.getString(org.pacs.storage.dicom.Tag.StudyInstanceUID, ""),
+                            h.getString(org.pacs.storage.dicom.Tag.SeriesInstanceUID, ""),
+                            h.getString(org.pacs.storage.dicom.Tag.SOPClassUID, ""), "", n, "0".repeat(64),
+                            java.time.Instant.now());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public void close() {
+                // the caller closes the archive
+            }
+        };
     }
 
     private static double storescp(Path dir, List<Path> files, int clients) throws Exception {

@@ -58,7 +58,8 @@ final class ServeCommand implements Callable<Integer> {
             SecurityStorage audit = security;
             var dimse = root.config().dimseSection();
             if (dimse.isPresent()) {
-                DimseServer s = new DimseServer(dimse.get(), archive.storage(), auditTo(audit)).start();
+                // the security database also checks the users that DIMSE peers name (User Identity negotiation)
+                DimseServer s = new DimseServer(dimse.get(), archive.storage(), auditTo(audit), security).start();
                 faces.add(s);
                 log("DIMSE: AE title " + dimse.get().aeTitle() + " on " + dimse.get().bind() + ":" + s.port());
             }
@@ -97,14 +98,17 @@ final class ServeCommand implements Callable<Integer> {
         return PacsStorageCli.OK;
     }
 
-    /** DIMSE stores and retrievals (and queries) go to the audit table, as DICOMweb's requests do. */
+    /**
+     * DIMSE stores and retrievals (and queries) go to the audit table, as DICOMweb's requests do: under the user
+     * the association's identity named, else under the calling AE title.
+     */
     private static DimseAuditSink auditTo(SecurityStorage security) {
         return e -> {
             switch (e.operation()) {
                 case "C-STORE", "C-FIND", "C-GET", "C-MOVE" -> security.recordAccess(AccessEvent.of(e.at(),
-                        "AE " + e.callingAe(), e.remoteAddress(), e.operation(), "",
-                        String.format("%04X %s completed=%d failed=%d", e.status(), e.subject(), e.completed(),
-                                e.failed())));
+                        e.user().isEmpty() ? "AE " + e.callingAe() : e.user(), e.remoteAddress(), e.operation(), "",
+                        String.format("%04X %s completed=%d failed=%d%s", e.status(), e.subject(), e.completed(),
+                                e.failed(), e.user().isEmpty() ? "" : " AE " + e.callingAe())));
                 default -> { }
             }
         };

@@ -24,11 +24,32 @@ record AssociatePdu(boolean accept, String calledAe, String callingAe, String ap
     }
 
     /**
-     * @param maxPduLength 0 means unlimited (PS3.8 D.1)
-     * @param asyncWindow  whether the peer sent an Asynchronous Operations Window sub-item
+     * User Identity sub-item of an RQ (PS3.7 D.3.3.7.1, item 0x58): type 1 user name, 2 user name and passcode,
+     * 3 Kerberos, 4 SAML, 5 JWT; the fields as sent (the secondary one only for type 2).
+     */
+    record Identity(int type, boolean responseRequested, byte[] primary, byte[] secondary) {
+        static final int USERNAME = 1;
+        static final int USERNAME_AND_PASSCODE = 2;
+
+        @Override
+        public String toString() {
+            return "Identity[type " + type + "]"; // never the passcode
+        }
+    }
+
+    /**
+     * @param maxPduLength     0 means unlimited (PS3.8 D.1)
+     * @param asyncWindow      whether the peer sent an Asynchronous Operations Window sub-item
+     * @param identity         the RQ's user identity, or null
+     * @param identityResponse an AC's positive user identity response (item 0x59, empty server response)
      */
     record UserInfo(long maxPduLength, String implementationClassUid, String implementationVersion, List<Role> roles,
-                    boolean asyncWindow) {
+                    boolean asyncWindow, Identity identity, boolean identityResponse) {
+
+        UserInfo(long maxPduLength, String implementationClassUid, String implementationVersion, List<Role> roles,
+                 boolean asyncWindow) {
+            this(maxPduLength, implementationClassUid, implementationVersion, roles, asyncWindow, null, false);
+        }
     }
 
     static AssociatePdu parse(boolean accept, byte[] b) throws ProtocolException {
@@ -106,6 +127,8 @@ record AssociatePdu(boolean accept, String calledAe, String callingAe, String ap
         String implClass = "";
         String implVersion = "";
         boolean async = false;
+        Identity identity = null;
+        boolean identityResponse = false;
         List<Role> roles = new ArrayList<>();
         while (c.remaining() > 0) {
             int type = c.u8();
@@ -121,12 +144,20 @@ record AssociatePdu(boolean accept, String calledAe, String callingAe, String ap
                     roles.add(new Role(uid.ascii(uid.remaining()).replace("\0", "").trim(), sub.u8() == 1,
                             sub.u8() == 1));
                 }
+                case 0x58 -> {
+                    int idType = sub.u8();
+                    boolean response = sub.u8() == 1;
+                    PduReader.Cursor primary = sub.sub(sub.u16());
+                    PduReader.Cursor secondary = sub.sub(sub.u16());
+                    identity = new Identity(idType, response, primary.bytes(), secondary.bytes());
+                }
+                case 0x59 -> identityResponse = true;
                 default -> {
-                    // Extended negotiation, user identity and the like: optional, ignored as PS3.7 D.3.3 allows.
+                    // Extended negotiation and the like: optional, ignored as PS3.7 D.3.3 allows.
                 }
             }
         }
-        return new UserInfo(max, implClass, implVersion, roles, async);
+        return new UserInfo(max, implClass, implVersion, roles, async, identity, identityResponse);
     }
 
     byte[] encode() {
@@ -169,6 +200,20 @@ record AssociatePdu(boolean accept, String calledAe, String callingAe, String ap
             item(u, 0x54, s.toByteArray());
         }
         item(u, 0x55, ascii(userInfo.implementationVersion()));
+        if (userInfo.identity() != null && !accept) {
+            Identity id = userInfo.identity();
+            ByteArrayOutputStream s = new ByteArrayOutputStream();
+            s.write(id.type());
+            s.write(id.responseRequested() ? 1 : 0);
+            u16(s, id.primary().length);
+            s.writeBytes(id.primary());
+            u16(s, id.secondary().length);
+            s.writeBytes(id.secondary());
+            item(u, 0x58, s.toByteArray());
+        }
+        if (userInfo.identityResponse() && accept) {
+            item(u, 0x59, new byte[] {0, 0}); // no server response for user name (and passcode) identities
+        }
         item(b, 0x50, u.toByteArray());
         return b.toByteArray();
     }

@@ -1,6 +1,5 @@
 package org.pacs.storage.dimse;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -43,18 +42,26 @@ final class Association {
     private final StorageBackend archive;
     private final DimseAuditSink audit;
     private final boolean busy;
+    private final UserIdentityCheck identity;
 
     Association(Transport transport, DimseConfig config, StorageBackend archive, DimseAuditSink audit, boolean busy) {
+        this(transport, config, archive, audit, busy, new UserIdentityCheck(null, config.requireUserIdentity()));
+    }
+
+    Association(Transport transport, DimseConfig config, StorageBackend archive, DimseAuditSink audit, boolean busy,
+                UserIdentityCheck identity) {
         this.transport = transport;
         this.config = config;
         this.archive = archive;
         this.audit = audit;
         this.busy = busy;
+        this.identity = identity;
     }
 
     void run() {
         String remote = transport.remoteAddress();
-        InputStream in = new BufferedInputStream(transport.in(), 64 * 1024);
+        // PduReader buffers the connection itself (no BufferedInputStream: that would copy every PDU once more)
+        InputStream in = transport.in();
         PduWriter writer = new PduWriter(new BufferedOutputStream(transport.out(), 64 * 1024));
         PduReader reader = new PduReader(in, config.maxPduLength());
         Session session = null;
@@ -66,20 +73,20 @@ final class Association {
             }
             AssociatePdu rq = AssociatePdu.parse(false, reader.bodyCopy());
             Negotiator.Decision d = busy
-                    ? new Negotiator.Decision(Negotiator.busy(config.maxAssociations()), null, null)
-                    : new Negotiator(config).decide(rq);
+                    ? new Negotiator.Decision(Negotiator.busy(config.maxAssociations()), null, null, "")
+                    : new Negotiator(config, identity).decide(rq, host(remote));
             if (d.rejection() != null) {
                 Negotiator.Rejection r = d.rejection();
                 LOG.info("DIMSE association from {}@{} to {} rejected: {}", rq.callingAe(), remote, rq.calledAe(), r.why());
                 writer.writeFixed(PduReader.ASSOCIATE_RJ, r.result(), r.source(), r.reason());
-                new Session(rq.callingAe(), rq.calledAe(), remote, null, archive, config, audit)
+                new Session(rq.callingAe(), rq.calledAe(), "", remote, null, archive, config, audit)
                         .record("REJECT", r.why(), r.reason(), 0, 0, 0);
                 awaitClose(in);
                 return;
             }
             writer.write(PduReader.ASSOCIATE_AC, d.accept().encode());
-            DimseChannel channel = new DimseChannel(reader, writer, in, d.contexts(), rq.userInfo().maxPduLength());
-            session = new Session(rq.callingAe(), rq.calledAe(), remote, channel, archive, config, audit);
+            DimseChannel channel = new DimseChannel(reader, writer, d.contexts(), rq.userInfo().maxPduLength());
+            session = new Session(rq.callingAe(), rq.calledAe(), d.user(), remote, channel, archive, config, audit);
             LOG.info("DIMSE association from {} accepted: {} of {} presentation contexts, peer max PDU {}",
                     session.who(), d.contexts().size(), rq.contexts().size(), rq.userInfo().maxPduLength());
             session.record("ASSOCIATE", "", 0, 0, 0, 0);
@@ -153,7 +160,7 @@ final class Association {
             record(session, "ABORT", why);
         } else {
             // Before the A-ASSOCIATE-RQ was understood nobody is known by AE title, only by address.
-            new Session("", "", remote, null, archive, config, audit).record("ABORT", why, reason, 0, 0, 0);
+            new Session("", "", "", remote, null, archive, config, audit).record("ABORT", why, reason, 0, 0, 0);
         }
         try {
             writer.abort(2, reason);
@@ -181,6 +188,12 @@ final class Association {
         if (s != null) {
             s.record(op, why, 0, 0, 0, 0);
         }
+    }
+
+    /** "10.1.2.3:4567" without the port: a peer's connections come from many ports. */
+    private static String host(String remote) {
+        int colon = remote.lastIndexOf(':');
+        return colon > 0 ? remote.substring(0, colon) : remote;
     }
 
     private static String who(Session s, String remote) {

@@ -45,12 +45,14 @@ final class Command {
 
     private final TreeMap<Integer, byte[]> values = new TreeMap<>();
 
-    static Command parse(byte[] b, int len) throws ProtocolException {
+    /** Parses the command set in {@code b[from, from + length)}. */
+    static Command parse(byte[] b, int from, int length) throws ProtocolException {
         Command c = new Command();
-        int pos = 0;
+        int pos = from;
+        int len = from + length;
         while (pos < len) {
             if (len - pos < 8) {
-                throw bad("truncated element at byte " + pos);
+                throw bad("truncated element at byte " + (pos - from));
             }
             int group = u16(b, pos);
             int tag = (group << 16) | u16(b, pos + 2);

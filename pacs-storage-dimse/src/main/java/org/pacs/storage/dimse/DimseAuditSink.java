@@ -22,8 +22,10 @@ public interface DimseAuditSink {
      * @param completed sub-operations (C-GET, C-MOVE) or matches (C-FIND) completed
      * @param failed    sub-operations failed
      * @param warning   sub-operations with a warning
+     * @param user      the user the association's identity negotiation named (PS3.7 D.3.3.7), verified against
+     *                  the security database; "" when the peer sent none
      */
     record Event(Instant at, String callingAe, String calledAe, String remoteAddress, String operation, String subject,
-                 int status, int completed, int failed, int warning) {
+                 int status, int completed, int failed, int warning, String user) {
     }
 }

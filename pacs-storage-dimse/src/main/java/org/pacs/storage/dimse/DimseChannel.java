@@ -3,6 +3,7 @@ package org.pacs.storage.dimse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Map;
 
 /**
@@ -36,7 +37,6 @@ final class DimseChannel {
 
     private final PduReader reader;
     private final PduWriter writer;
-    private final InputStream rawIn;
     private final Map<Integer, Context> contexts;
     private final int maxFragment;
     private int pos;
@@ -47,11 +47,9 @@ final class DimseChannel {
     private int dataOff;
     private int dataLen;
 
-    DimseChannel(PduReader reader, PduWriter writer, InputStream rawIn, Map<Integer, Context> contexts,
-                 long peerMaxPdu) {
+    DimseChannel(PduReader reader, PduWriter writer, Map<Integer, Context> contexts, long peerMaxPdu) {
         this.reader = reader;
         this.writer = writer;
-        this.rawIn = rawIn;
         this.contexts = Map.copyOf(contexts);
         long max = peerMaxPdu == 0 ? MAX_SEND_FRAGMENT : Math.min(peerMaxPdu - 6, MAX_SEND_FRAGMENT);
         this.maxFragment = (int) Math.max(max & ~1L, 2);
@@ -67,19 +65,13 @@ final class DimseChannel {
 
     /**
      * The type of the PDU already waiting (a C-CANCEL between our responses, or an A-ABORT), without consuming it;
-     * -1 when nothing waits. The stream under the reader is buffered, so it can be peeked with mark/reset.
+     * -1 when nothing waits.
      */
     int waitingPdu() throws IOException {
         if (pos < end) {
             return PduReader.P_DATA;
         }
-        if (rawIn.available() <= 0) {
-            return -1;
-        }
-        rawIn.mark(1);
-        int type = rawIn.read();
-        rawIn.reset();
-        return type;
+        return reader.waiting();
     }
 
     /** The next command and its context id ({@link #commandContext()}); null when the peer asked to release. */
@@ -87,33 +79,46 @@ final class DimseChannel {
         if (inData) {
             throw new ProtocolException(ProtocolException.UNEXPECTED_PDU, "command read inside a data set");
         }
-        ByteArrayOutputStream cmd = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream cmd = null;
         while (true) {
-            if (pos >= end && !nextPData(cmd.size() == 0)) {
+            boolean first = cmd == null;
+            if (pos >= end && !nextPData(first)) {
                 return null;
             }
             int[] pdv = nextPdv();
             if ((pdv[1] & 1) == 0) {
                 throw new ProtocolException(ProtocolException.UNEXPECTED_PARAMETER, "data fragment where a command was due");
             }
-            if (cmd.size() > 0 && pdv[0] != dataContext) {
+            if (!first && pdv[0] != dataContext) {
                 throw new ProtocolException(ProtocolException.INVALID_PARAMETER, "command fragments on two contexts");
             }
             dataContext = pdv[0];
-            if (cmd.size() + pdv[3] > Command.MAX_SIZE) {
+            int size = (first ? 0 : cmd.size()) + pdv[3];
+            if (size > Command.MAX_SIZE) {
                 throw new ProtocolException(ProtocolException.INVALID_PARAMETER, "command set over " + Command.MAX_SIZE + " bytes");
             }
-            cmd.write(reader.body(), pdv[2], pdv[3]);
-            if ((pdv[1] & 2) != 0) {
-                byte[] b = cmd.toByteArray();
-                Command c = Command.parse(b, b.length);
-                if (c.hasDataset()) {
-                    inData = true;
-                    dataLast = false;
-                    dataLen = 0;
+            boolean last = (pdv[1] & 2) != 0;
+            Command c;
+            if (first && last) {
+                // the usual case, one fragment: parsed where it lies in the PDU
+                c = Command.parse(reader.body(), pdv[2], pdv[3]);
+            } else {
+                if (first) {
+                    cmd = new ByteArrayOutputStream(256);
                 }
-                return c;
+                cmd.write(reader.body(), pdv[2], pdv[3]);
+                if (!last) {
+                    continue;
+                }
+                byte[] b = cmd.toByteArray();
+                c = Command.parse(b, 0, b.length);
             }
+            if (c.hasDataset()) {
+                inData = true;
+                dataLast = false;
+                dataLen = 0;
+            }
+            return c;
         }
     }
 
@@ -127,32 +132,51 @@ final class DimseChannel {
 
     /** The data set following the last command, as a stream ending with its last fragment. */
     InputStream dataStream() {
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-            }
+        return data;
+    }
 
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (len == 0) {
-                    return 0;
-                }
-                while (dataLen == 0) {
-                    if (!inData || dataLast) {
-                        inData = false;
-                        return -1;
-                    }
-                    nextDataFragment();
-                }
-                int n = Math.min(len, dataLen);
-                System.arraycopy(reader.body(), dataOff, b, off, n);
-                dataOff += n;
-                dataLen -= n;
-                return n;
+    /** One stream for every data set of the association: it reads whatever data set is current. */
+    private final InputStream data = new InputStream() {
+        @Override
+        public int read() throws IOException {
+            if (!more()) {
+                return -1;
             }
-        };
+            dataLen--;
+            return reader.body()[dataOff++] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (!more()) {
+                return -1;
+            }
+            int n = Math.min(len, dataLen);
+            System.arraycopy(reader.body(), dataOff, b, off, n);
+            dataOff += n;
+            dataLen -= n;
+            return n;
+        }
+
+        @Override
+        public int available() {
+            return dataLen;
+        }
+    };
+
+    /** Whether the current data set has bytes left, reading its next fragment when needed. */
+    private boolean more() throws IOException {
+        while (dataLen == 0) {
+            if (!inData || dataLast) {
+                inData = false;
+                return false;
+            }
+            nextDataFragment();
+        }
+        return true;
     }
 
     /** Reads a small data set (a C-FIND identifier) into memory; larger than {@code limit} is a protocol error. */
@@ -201,8 +225,8 @@ final class DimseChannel {
         int type = reader.next();
         switch (type) {
             case PduReader.P_DATA -> {
-                pos = 0;
-                end = reader.length();
+                pos = reader.offset();
+                end = reader.offset() + reader.length();
                 return true;
             }
             case PduReader.RELEASE_RQ -> {
@@ -239,22 +263,26 @@ final class DimseChannel {
         return out;
     }
 
+    /**
+     * A command goes out at once when it is all there is; one followed by a data set waits in the send buffer
+     * for the data set's last fragment, so the two travel in one write (and, for a short data set, one segment).
+     */
     void writeCommand(int contextId, Command c) throws IOException {
         byte[] b = c.encode();
-        write(contextId, b, b.length, true);
+        write(contextId, b, b.length, true, !c.hasDataset());
     }
 
     /** A data set already in memory (C-FIND identifiers). */
     void writeData(int contextId, byte[] b) throws IOException {
-        write(contextId, b, b.length, false);
+        write(contextId, b, b.length, false, true);
     }
 
-    private void write(int contextId, byte[] b, int len, boolean command) throws IOException {
+    private void write(int contextId, byte[] b, int len, boolean command, boolean flush) throws IOException {
         int off = 0;
         do {
             int n = Math.min(maxFragment, len - off);
             boolean last = off + n == len;
-            writer.pdv(contextId, (command ? 1 : 0) | (last ? 2 : 0), b, off, n, last);
+            writer.pdv(contextId, (command ? 1 : 0) | (last ? 2 : 0), b, off, n, last && flush);
             off += n;
         } while (off < len);
     }
@@ -283,6 +311,44 @@ final class DimseChannel {
             next = t;
             n = m;
         }
+    }
+
+    /**
+     * A data set written as it is produced (a transcoded instance): fragments of the peer's maximum size, each
+     * sent once the next byte shows it is not the last; {@code close()} sends the last one. Not closing it (after a
+     * failure midway) leaves the message unfinished, deliberately: only an A-ABORT or a dropped connection can end
+     * it, so the receiver never mistakes the part for the whole.
+     */
+    OutputStream dataOutput(int contextId) {
+        return new OutputStream() {
+            private final byte[] b = new byte[maxFragment];
+            private int n;
+
+            @Override
+            public void write(int x) throws IOException {
+                write(new byte[] {(byte) x}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] src, int off, int len) throws IOException {
+                while (len > 0) {
+                    if (n == b.length) {
+                        writer.pdv(contextId, 0, b, 0, n, false);
+                        n = 0;
+                    }
+                    int k = Math.min(len, b.length - n);
+                    System.arraycopy(src, off, b, n, k);
+                    n += k;
+                    off += k;
+                    len -= k;
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                writer.pdv(contextId, 2, b, 0, n, true);
+            }
+        };
     }
 
     private static int readUpTo(InputStream in, byte[] b, int max) throws IOException {

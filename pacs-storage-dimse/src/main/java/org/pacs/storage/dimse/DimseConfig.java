@@ -10,7 +10,7 @@ import org.pacs.storage.StorageException;
 
 /**
  * The {@code dimse:} section (issue 16). Keys: ae-title, port, bind, max-pdu-length, allowed-calling-ae-titles,
- * destinations, plus the upper-layer timers.
+ * destinations, require-user-identity, plus the upper-layer timers and max-associations.
  *
  * @param aeTitle                our AE title; an A-ASSOCIATE-RQ calling another is rejected (default PACS)
  * @param port                   TCP port (default 11112; 0 picks a free one, for tests)
@@ -22,10 +22,14 @@ import org.pacs.storage.StorageException;
  *                               how long we wait for the peer to close after a release or reject (default 30 s)
  * @param idleTimeout            an established association silent this long is aborted (default 5 min)
  * @param maxAssociations        concurrent associations; more are rejected as "local limit exceeded" (default 64)
+ * @param requireUserIdentity    when true an association must carry a user identity (PS3.7 D.3.3.7: a user name,
+ *                               or a user name and password) that the security database accepts, else it is
+ *                               rejected; default false, since modalities rarely send one. An identity that is
+ *                               sent is verified either way.
  */
 public record DimseConfig(String aeTitle, int port, String bind, int maxPduLength, List<String> allowedCallingAeTitles,
                           Map<String, Destination> destinations, Duration artimTimeout, Duration idleTimeout,
-                          int maxAssociations) {
+                          int maxAssociations, boolean requireUserIdentity) {
 
     public static final int DEFAULT_PORT = 11112;
     public static final int DEFAULT_MAX_PDU_LENGTH = 116794;
@@ -78,52 +82,57 @@ public record DimseConfig(String aeTitle, int port, String bind, int maxPduLengt
     /** The issue's defaults: PACS on 127.0.0.1:11112. */
     public static DimseConfig defaults() {
         return new DimseConfig("PACS", DEFAULT_PORT, "127.0.0.1", DEFAULT_MAX_PDU_LENGTH, List.of(), Map.of(),
-                null, null, 64);
+                null, null, 64, false);
     }
 
     public DimseConfig withAeTitle(String v) {
         return new DimseConfig(v, port, bind, maxPduLength, allowedCallingAeTitles, destinations, artimTimeout,
-                idleTimeout, maxAssociations);
+                idleTimeout, maxAssociations, requireUserIdentity);
     }
 
     public DimseConfig withPort(int v) {
         return new DimseConfig(aeTitle, v, bind, maxPduLength, allowedCallingAeTitles, destinations, artimTimeout,
-                idleTimeout, maxAssociations);
+                idleTimeout, maxAssociations, requireUserIdentity);
     }
 
     public DimseConfig withBind(String v) {
         return new DimseConfig(aeTitle, port, v, maxPduLength, allowedCallingAeTitles, destinations, artimTimeout,
-                idleTimeout, maxAssociations);
+                idleTimeout, maxAssociations, requireUserIdentity);
     }
 
     public DimseConfig withMaxPduLength(int v) {
         return new DimseConfig(aeTitle, port, bind, v, allowedCallingAeTitles, destinations, artimTimeout,
-                idleTimeout, maxAssociations);
+                idleTimeout, maxAssociations, requireUserIdentity);
     }
 
     public DimseConfig withAllowedCallingAeTitles(List<String> v) {
         return new DimseConfig(aeTitle, port, bind, maxPduLength, v, destinations, artimTimeout, idleTimeout,
-                maxAssociations);
+                maxAssociations, requireUserIdentity);
     }
 
     public DimseConfig withDestinations(Map<String, Destination> v) {
         return new DimseConfig(aeTitle, port, bind, maxPduLength, allowedCallingAeTitles, v, artimTimeout,
-                idleTimeout, maxAssociations);
+                idleTimeout, maxAssociations, requireUserIdentity);
     }
 
     public DimseConfig withArtimTimeout(Duration v) {
         return new DimseConfig(aeTitle, port, bind, maxPduLength, allowedCallingAeTitles, destinations, v,
-                idleTimeout, maxAssociations);
+                idleTimeout, maxAssociations, requireUserIdentity);
     }
 
     public DimseConfig withIdleTimeout(Duration v) {
         return new DimseConfig(aeTitle, port, bind, maxPduLength, allowedCallingAeTitles, destinations, artimTimeout,
-                v, maxAssociations);
+                v, maxAssociations, requireUserIdentity);
     }
 
     public DimseConfig withMaxAssociations(int v) {
         return new DimseConfig(aeTitle, port, bind, maxPduLength, allowedCallingAeTitles, destinations, artimTimeout,
-                idleTimeout, v);
+                idleTimeout, v, requireUserIdentity);
+    }
+
+    public DimseConfig withRequireUserIdentity(boolean v) {
+        return new DimseConfig(aeTitle, port, bind, maxPduLength, allowedCallingAeTitles, destinations, artimTimeout,
+                idleTimeout, maxAssociations, v);
     }
 
     /** PS3.5 AE: 1-16 characters of the default repertoire without backslash or control characters. */

@@ -18,11 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
+import org.pacs.storage.security.SecurityStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DIMSE listener: {@code new DimseServer(config, archive).start()}, then {@link #port()}; {@link #close()} stops
+ * The DIMSE listener: {@code new DimseServer(config, archive[, audit[, security]]).start()}, then {@link #port()}; {@link #close()} stops
  * accepting and ends every association. One thread per association; associations beyond
  * {@link DimseConfig#maxAssociations()} are rejected as transient "local limit exceeded". The archive is not
  * closed by the server: whoever opened it closes it.
@@ -34,6 +35,7 @@ public final class DimseServer implements AutoCloseable {
     private final DimseConfig config;
     private final StorageBackend archive;
     private final DimseAuditSink audit;
+    private final UserIdentityCheck identity;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger active = new AtomicInteger();
     private final ThreadPoolExecutor pool;
@@ -45,9 +47,18 @@ public final class DimseServer implements AutoCloseable {
     }
 
     public DimseServer(DimseConfig config, StorageBackend archive, DimseAuditSink audit) {
+        this(config, archive, audit, null);
+    }
+
+    /**
+     * @param security the users an association's User Identity (user name, or user name and password) is checked
+     *                 against; null for none, which {@link DimseConfig#requireUserIdentity()} does not allow
+     */
+    public DimseServer(DimseConfig config, StorageBackend archive, DimseAuditSink audit, SecurityStorage security) {
         this.config = Objects.requireNonNull(config, "config");
         this.archive = Objects.requireNonNull(archive, "archive");
         this.audit = Objects.requireNonNull(audit, "audit");
+        this.identity = new UserIdentityCheck(security, config.requireUserIdentity());
         AtomicInteger n = new AtomicInteger();
         // Room beyond the limit so that an excess association still gets its A-ASSOCIATE-RJ.
         this.pool = new ThreadPoolExecutor(0, config.maxAssociations() + 16, 30, TimeUnit.SECONDS,
@@ -123,7 +134,7 @@ public final class DimseServer implements AutoCloseable {
         boolean busy = active.incrementAndGet() > config.maxAssociations();
         try {
             socket.setTcpNoDelay(true);
-            new Association(transport(socket), config, archive, audit, busy).run();
+            new Association(transport(socket), config, archive, audit, busy, identity).run();
         } catch (IOException e) {
             LOG.info("DIMSE connection from {} failed: {}", socket.getRemoteSocketAddress(), e.toString());
         } finally {

@@ -1,7 +1,6 @@
 package org.pacs.storage.dimse;
 
 import java.io.IOException;
-import java.util.List;
 
 import org.pacs.storage.QueryLevel;
 import org.pacs.storage.StorageException;
@@ -14,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * C-FIND SCP (PS3.4 C.4.1) for the Patient Root and Study Root models: the identifier goes to the archive's
- * {@code find}, each match is sent as a pending response, and a C-CANCEL-RQ seen between them ends the operation
- * with status Cancel.
+ * paged {@code find} ({@link FindPages}), each match is sent as a pending response as its page arrives, and a
+ * C-CANCEL-RQ seen between them ends the operation with status Cancel.
  */
 final class FindScp {
 
@@ -32,24 +31,30 @@ final class FindScp {
         DimseChannel ch = s.channel();
         Query q = Query.read(s, rq, ctx, SopClasses.isFind(ctx.abstractSyntax()));
         if (q.failure() != 0) {
-            fail(rq, ctx, q.failure(), q.comment());
+            fail(rq, ctx, q.failure(), q.comment(), 0);
             return;
         }
-        List<DicomDataset> matches;
-        try {
-            matches = s.archive().find(q.identifier());
-        } catch (StorageException e) {
-            int status = e.reason() == StorageException.Reason.INVALID_INPUT ? Status.DATASET_DOES_NOT_MATCH
-                    : e.reason() == StorageException.Reason.UNAVAILABLE ? Status.OUT_OF_RESOURCES : Status.UNABLE_TO_PROCESS;
-            LOG.info("C-FIND from {} failed ({}): {}", s.who(), e.reason(), e.getMessage());
-            fail(rq, ctx, status, e.getMessage());
-            return;
-        }
+        // Pages of the answer as the catalog cuts them in SQL: memory holds one page whatever the match count.
+        FindPages matches = new FindPages(s.archive(), q.identifier(), FindPages.PAGE);
         int sent = 0;
-        for (DicomDataset match : matches) {
+        while (true) {
+            DicomDataset match;
+            try {
+                if (!matches.hasNext()) {
+                    break;
+                }
+                match = matches.next();
+            } catch (StorageException e) {
+                int status = e.reason() == StorageException.Reason.INVALID_INPUT ? Status.DATASET_DOES_NOT_MATCH
+                        : e.reason() == StorageException.Reason.UNAVAILABLE ? Status.OUT_OF_RESOURCES
+                        : Status.UNABLE_TO_PROCESS;
+                LOG.info("C-FIND from {} failed after {} matches ({}): {}", s.who(), sent, e.reason(), e.getMessage());
+                fail(rq, ctx, status, e.getMessage(), sent);
+                return;
+            }
             if (Query.cancelled(ch, rq)) {
                 ch.writeCommand(ctx.id(), Command.response(rq, Status.CANCEL, false));
-                LOG.info("C-FIND {} from {} cancelled after {} of {} matches", q.summary(), s.who(), sent, matches.size());
+                LOG.info("C-FIND {} from {} cancelled after {} matches", q.summary(), s.who(), sent);
                 s.record("C-FIND", q.summary(), Status.CANCEL, sent, 0, 0);
                 return;
             }
@@ -63,10 +68,10 @@ final class FindScp {
         s.record("C-FIND", q.summary(), Status.SUCCESS, sent, 0, 0);
     }
 
-    private void fail(Command rq, DimseChannel.Context ctx, int status, String comment) throws IOException {
+    private void fail(Command rq, DimseChannel.Context ctx, int status, String comment, int sent) throws IOException {
         Command rsp = Command.response(rq, status, false).string(Command.ERROR_COMMENT, Status.comment(comment));
         s.channel().writeCommand(ctx.id(), rsp);
-        s.record("C-FIND", comment, status, 0, 0, 0);
+        s.record("C-FIND", comment, status, sent, 0, 0);
     }
 
     /**

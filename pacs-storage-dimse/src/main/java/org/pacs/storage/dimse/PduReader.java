@@ -9,7 +9,11 @@ import java.nio.charset.StandardCharsets;
  * Reads whole PDUs (PS3.8 §9.3) from a connection. Every length is checked before anything is allocated or
  * awaited: a P-DATA PDU longer than the maximum we announced, an A-ASSOCIATE larger than {@link #MAX_ASSOCIATE}
  * or a fixed-size PDU of another size is a protocol error, so a hostile length can neither exhaust the heap nor
- * make us wait for bytes that a conforming peer would not send. The body buffer is reused between PDUs.
+ * make us wait for bytes that a conforming peer would not send.
+ *
+ * <p>The reader is its own buffer: each read from the connection takes whatever has arrived, up to the buffer's
+ * room, straight into the array the PDU body is then read from; there is no BufferedInputStream copy in between,
+ * and PDUs that arrive back to back cost one system call. A body stays valid until the next {@link #next()}.
  */
 final class PduReader {
 
@@ -23,10 +27,15 @@ final class PduReader {
 
     /** 128 contexts of 20 syntaxes of 64 characters fit with room to spare; nothing legitimate is larger. */
     static final int MAX_ASSOCIATE = 512 * 1024;
+    private static final int HEADER = 6;
+    private static final int INITIAL = 64 * 1024;
 
     private final InputStream in;
-    private final byte[] header = new byte[6];
-    private byte[] body = new byte[4096];
+    private byte[] buf = new byte[INITIAL];
+    /** Start of the current PDU's body in {@link #buf}, and of what is buffered beyond it. */
+    private int bodyAt;
+    private int next;
+    private int filled;
     private int maxPData;
     private int type;
     private int length;
@@ -42,14 +51,15 @@ final class PduReader {
     }
 
     /**
-     * Reads the next PDU; its body stays valid until the next call. EOFException when the peer closes, also
-     * within a PDU (nothing can be answered on a closed connection).
+     * Reads the next PDU; its body ({@link #body()} from {@link #offset()}, {@link #length()} bytes) stays valid
+     * until the next call. EOFException when the peer closes, also within a PDU (nothing can be answered on a
+     * closed connection).
      */
     int next() throws IOException, ProtocolException {
-        readFully(header, 6);
-        type = header[0] & 0xFF;
-        long len = ((header[2] & 0xFFL) << 24) | ((header[3] & 0xFF) << 16) | ((header[4] & 0xFF) << 8)
-                | (header[5] & 0xFF);
+        require(HEADER, true);
+        type = buf[next] & 0xFF;
+        long len = ((buf[next + 2] & 0xFFL) << 24) | ((buf[next + 3] & 0xFF) << 16) | ((buf[next + 4] & 0xFF) << 8)
+                | (buf[next + 5] & 0xFF);
         long limit = switch (type) {
             case ASSOCIATE_RQ, ASSOCIATE_AC -> MAX_ASSOCIATE;
             case P_DATA -> maxPData;
@@ -63,19 +73,43 @@ final class PduReader {
                     "PDU type " + type + " with length " + len + " (at most " + limit + " allowed)");
         }
         length = (int) len;
-        if (body.length < length) {
-            body = new byte[Math.max(length, Math.min(maxPData, 2 * body.length))];
-        }
-        readFully(body, length);
+        require(HEADER + length, false);
+        bodyAt = next + HEADER;
+        next = bodyAt + length;
         return type;
+    }
+
+    /**
+     * The type of a PDU that has arrived but was not read yet (a C-CANCEL between our responses, an A-ABORT),
+     * without blocking; -1 when nothing has arrived.
+     */
+    int waiting() throws IOException {
+        if (filled > next) {
+            return buf[next] & 0xFF;
+        }
+        if (in.available() <= 0) {
+            return -1;
+        }
+        compact(1);
+        int r = in.read(buf, filled, buf.length - filled);
+        if (r <= 0) {
+            return -1; // closed: the next read reports it
+        }
+        filled += r;
+        return buf[next] & 0xFF;
     }
 
     int type() {
         return type;
     }
 
+    /** The array holding the current body, which starts at {@link #offset()}. */
     byte[] body() {
-        return body;
+        return buf;
+    }
+
+    int offset() {
+        return bodyAt;
     }
 
     int length() {
@@ -84,18 +118,36 @@ final class PduReader {
 
     /** A copy of the body, for PDUs parsed into values (A-ASSOCIATE). */
     byte[] bodyCopy() {
-        return java.util.Arrays.copyOf(body, length);
+        return java.util.Arrays.copyOfRange(buf, bodyAt, bodyAt + length);
     }
 
-    private void readFully(byte[] b, int n) throws IOException {
-        int off = 0;
-        while (off < n) {
-            int r = in.read(b, off, n - off);
-            if (r < 0) {
-                throw new EOFException(off == 0 && b == header ? "closed" : "connection closed within a PDU");
-            }
-            off += r;
+    /** Makes {@code n} bytes from {@link #next} available, reading whatever the connection has. */
+    private void require(int n, boolean atHeader) throws IOException {
+        if (filled - next >= n) {
+            return;
         }
+        compact(n);
+        while (filled - next < n) {
+            int r = in.read(buf, filled, buf.length - filled);
+            if (r < 0) {
+                throw new EOFException(atHeader && filled == next ? "closed" : "connection closed within a PDU");
+            }
+            filled += r;
+        }
+    }
+
+    /** Moves the unread bytes to the front, and grows the buffer (within the checked PDU limits) to hold n. */
+    private void compact(int n) {
+        int unread = filled - next;
+        if (buf.length - next >= n && next < buf.length / 2 && buf.length - filled > 0) {
+            return;
+        }
+        byte[] target = buf.length >= n ? buf : new byte[Math.max(n, Math.min(2 * buf.length, n + INITIAL))];
+        System.arraycopy(buf, next, target, 0, unread);
+        buf = target;
+        filled = unread;
+        bodyAt = 0;
+        next = 0;
     }
 
     /** Bounds-checked reading of a PDU body: every item length is checked against what encloses it. */
@@ -165,6 +217,13 @@ final class PduReader {
 
         int position() {
             return pos;
+        }
+
+        /** What remains, as a copy. */
+        byte[] bytes() {
+            byte[] out = java.util.Arrays.copyOfRange(b, pos, end);
+            pos = end;
+            return out;
         }
     }
 }

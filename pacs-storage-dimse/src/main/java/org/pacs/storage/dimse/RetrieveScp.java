@@ -20,9 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * C-GET and C-MOVE SCP (PS3.4 C.4.2, C.4.3): the identifier's keys select instances through the archive's
- * {@code find} at IMAGE level, and each is sent as stored by a C-STORE sub-operation, on this association for
- * C-GET, on an association we open to the configured destination for C-MOVE. A pending response after each
- * sub-operation carries the counts; the final one lists the failed instances (0008,0058).
+ * {@code find} at IMAGE level, and each is sent by a C-STORE sub-operation, on this association for C-GET, on an
+ * association we open to the configured destination for C-MOVE: as stored when the peer accepted the stored
+ * transfer syntax, else re-encoded by {@link Transcoder} between the uncompressed syntaxes (never decompressed).
+ * A pending response after each sub-operation carries the counts; the final one lists the failed instances
+ * (0008,0058).
  */
 final class RetrieveScp {
 
@@ -86,7 +88,7 @@ final class RetrieveScp {
         if (get) {
             send(rq, ctx, instances, t, s.channel(), null);
         } else {
-            // One association per 128 distinct (class, syntax) pairs; usually one.
+            // One association per 128 presentation contexts (one or two per class and stored syntax); usually one.
             List<List<StoredInstance>> batches = batches(instances);
             for (List<StoredInstance> batch : batches) {
                 if (t.cancelled) {
@@ -129,7 +131,9 @@ final class RetrieveScp {
             q.set(Tag.SOPInstanceUID, VR.UI);
         }
         List<StoredInstance> out = new ArrayList<>();
-        for (DicomDataset m : s.archive().find(q)) {
+        // the matches a page at a time: what is held is one StoredInstance per instance, not its find result
+        for (FindPages pages = new FindPages(s.archive(), q, FindPages.PAGE); pages.hasNext(); ) {
+            DicomDataset m = pages.next();
             Optional<String> uid = m.getUid(Tag.SOPInstanceUID);
             if (uid.isPresent() && SopInstanceUid.isValid(uid.get())) {
                 s.archive().describe(SopInstanceUid.of(uid.get())).ifPresent(out::add);
@@ -138,18 +142,25 @@ final class RetrieveScp {
         return out;
     }
 
+    /** Instances in groups whose presentation contexts fit one association (PS3.7 D.3.3.1: 128). */
     private static List<List<StoredInstance>> batches(List<StoredInstance> all) {
         List<List<StoredInstance>> out = new ArrayList<>();
         List<StoredInstance> cur = new ArrayList<>();
         LinkedHashSet<String> pairs = new LinkedHashSet<>();
+        int contexts = 0;
         for (StoredInstance i : all) {
             String p = i.sopClassUid() + "|" + i.transferSyntaxUid();
-            if (!pairs.contains(p) && pairs.size() == MAX_CONTEXTS) {
+            int more = pairs.contains(p) ? 0 : StoreScu.contextsFor(i.transferSyntaxUid());
+            if (contexts + more > MAX_CONTEXTS) {
                 out.add(cur);
                 cur = new ArrayList<>();
                 pairs.clear();
+                contexts = 0;
+                more = StoreScu.contextsFor(i.transferSyntaxUid());
             }
-            pairs.add(p);
+            if (pairs.add(p)) {
+                contexts += more;
+            }
             cur.add(i);
         }
         if (!cur.isEmpty()) {
@@ -169,12 +180,12 @@ final class RetrieveScp {
                 return;
             }
             String uid = inst.sopInstanceUid().value();
-            int contextId = get ? getContext(inst) : scu.context(inst.sopClassUid(), inst.transferSyntaxUid());
-            if (contextId < 0) {
-                t.fail(uid, "no accepted presentation context for " + inst.sopClassUid() + " in "
-                        + inst.transferSyntaxUid() + " (instances are sent as stored)");
+            DimseChannel.Context context = get ? getContext(inst) : scu.context(inst.sopClassUid(),
+                    inst.transferSyntaxUid());
+            if (context == null) {
+                t.fail(uid, noContext(inst, get));
             } else {
-                subOperation(rq, contextId, messageId++, inst, t, target, get);
+                subOperation(rq, context, messageId++, inst, t, target, get);
             }
             done.add(uid);
             Command pending = Command.response(rq, Status.PENDING, false);
@@ -183,7 +194,7 @@ final class RetrieveScp {
         }
     }
 
-    private void subOperation(Command rq, int contextId, int messageId, StoredInstance inst, Tally t,
+    private void subOperation(Command rq, DimseChannel.Context context, int messageId, StoredInstance inst, Tally t,
                               DimseChannel target, boolean get) throws IOException, ProtocolException {
         String uid = inst.sopInstanceUid().value();
         InputStream stored;
@@ -197,15 +208,35 @@ final class RetrieveScp {
         }
         try (stored) {
             Part10.StoredDataset ds = Part10.openDataset(stored, inst.transferSyntaxUid());
-            boolean deflated = ds.transferSyntax().equals(TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN);
-            if (((inst.sizeBytes() - ds.headerLength()) & 1) != 0 && !deflated) {
-                // Elements have even lengths (PS3.5 7.1.1), so do P-DATA fragments: this one cannot travel as is.
-                t.fail(uid, "stored data set has an odd length; check it with 'verify'");
+            String from = ds.transferSyntax();
+            String to = context.transferSyntax();
+            StoreScu.Payload payload;
+            if (from.equals(to)) {
+                boolean deflated = from.equals(TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN);
+                if (((inst.sizeBytes() - ds.headerLength()) & 1) != 0 && !deflated) {
+                    // Elements have even lengths (PS3.5 7.1.1), so do P-DATA fragments: this one cannot travel as is.
+                    t.fail(uid, "stored data set has an odd length; check it with 'verify'");
+                    return;
+                }
+                payload = (ch, id) -> ch.writeData(id, ds.dataset(), deflated);
+            } else if (Transcoder.canTranscode(from, to)) {
+                // Only header bytes change. A stored instance that turns out malformed midway has been partly
+                // sent already: the data set is then left unfinished (no last fragment, so no receiver can take
+                // the part for the whole) and the failure ends the link like any other read failure
+                // (TranscodeException is an IOException).
+                payload = (ch, id) -> {
+                    java.io.OutputStream out = ch.dataOutput(id);
+                    Transcoder.transcode(ds.dataset(), from, out, to);
+                    out.close();
+                };
+                LOG.debug("Sending {} re-encoded from {} to {}", uid, from, to);
+            } else {
+                t.fail(uid, "stored in " + from + ", receiver accepted " + to + " only; not decompressed");
                 return;
             }
             StoreScu.Result r;
             try {
-                r = StoreScu.store(target, contextId, messageId, inst.sopClassUid(), uid, ds.dataset(), deflated,
+                r = StoreScu.store(target, context.id(), messageId, inst.sopClassUid(), uid, payload,
                         get ? null : s.config().aeTitle(), rq.messageId(), get ? rq.messageId() : -1);
             } catch (ProtocolException e) {
                 if (get) {
@@ -230,14 +261,38 @@ final class RetrieveScp {
         }
     }
 
-    /** C-GET: a context the SCU offered for this class in exactly the stored syntax. */
-    private int getContext(StoredInstance inst) {
+    /**
+     * C-GET: a context the SCU offered for this class, in the stored syntax if there is one, else in a syntax the
+     * data set can be re-encoded into (Explicit VR LE preferred: it keeps the VRs).
+     */
+    private DimseChannel.Context getContext(StoredInstance inst) {
+        DimseChannel.Context reencoded = null;
         for (DimseChannel.Context c : s.channel().contexts().values()) {
-            if (c.abstractSyntax().equals(inst.sopClassUid()) && c.transferSyntax().equals(inst.transferSyntaxUid())) {
-                return c.id();
+            if (!c.abstractSyntax().equals(inst.sopClassUid())) {
+                continue;
+            }
+            if (c.transferSyntax().equals(inst.transferSyntaxUid())) {
+                return c;
+            }
+            if (Transcoder.canTranscode(inst.transferSyntaxUid(), c.transferSyntax()) && (reencoded == null
+                    || c.transferSyntax().equals(TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN))) {
+                reencoded = c;
             }
         }
-        return -1;
+        return reencoded;
+    }
+
+    /** Why an instance found no context: the comment lists what would have worked. */
+    private String noContext(StoredInstance inst, boolean get) {
+        boolean classOffered = !get || s.channel().contexts().values().stream()
+                .anyMatch(c -> c.abstractSyntax().equals(inst.sopClassUid()));
+        if (!classOffered) {
+            return "SCU offered no storage context for " + inst.sopClassUid();
+        }
+        return TransferSyntax.isEncapsulated(inst.transferSyntaxUid())
+                ? "stored compressed in " + inst.transferSyntaxUid() + ", not offered; not decompressed"
+                : "no accepted context for " + inst.sopClassUid() + " in " + inst.transferSyntaxUid()
+                        + " or a syntax it can be re-encoded to";
     }
 
     private static void counts(Command c, Tally t, boolean pending) {

@@ -8,13 +8,16 @@ import org.pacs.storage.StorageBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One established association as the services see it: who is calling, over which channel, into which archive. */
-record Session(String callingAe, String calledAe, String remoteAddress, DimseChannel channel, StorageBackend archive,
-               DimseConfig config, DimseAuditSink audit, Map<String, int[]> counts) {
+/**
+ * One established association as the services see it: who is calling (AE title, and the user its identity
+ * negotiation named, "" when none), over which channel, into which archive.
+ */
+record Session(String callingAe, String calledAe, String user, String remoteAddress, DimseChannel channel,
+               StorageBackend archive, DimseConfig config, DimseAuditSink audit, Map<String, int[]> counts) {
 
-    Session(String callingAe, String calledAe, String remoteAddress, DimseChannel channel, StorageBackend archive,
-            DimseConfig config, DimseAuditSink audit) {
-        this(callingAe, calledAe, remoteAddress, channel, archive, config, audit, new TreeMap<>());
+    Session(String callingAe, String calledAe, String user, String remoteAddress, DimseChannel channel,
+            StorageBackend archive, DimseConfig config, DimseAuditSink audit) {
+        this(callingAe, calledAe, user, remoteAddress, channel, archive, config, audit, new TreeMap<>());
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
@@ -26,7 +29,7 @@ record Session(String callingAe, String calledAe, String remoteAddress, DimseCha
         }
         try {
             audit.record(new DimseAuditSink.Event(Instant.now(), callingAe, calledAe, remoteAddress, operation,
-                    subject, status, completed, failed, warning));
+                    subject, status, completed, failed, warning, user));
         } catch (RuntimeException e) {
             LOG.warn("DIMSE audit sink failed for {} from {}: {}", operation, callingAe, e.toString());
         }
@@ -44,6 +47,6 @@ record Session(String callingAe, String calledAe, String remoteAddress, DimseCha
     }
 
     String who() {
-        return callingAe + "@" + remoteAddress;
+        return (user.isEmpty() ? "" : user + " as ") + callingAe + "@" + remoteAddress;
     }
 }

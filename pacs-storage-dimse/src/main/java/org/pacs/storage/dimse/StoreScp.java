@@ -69,7 +69,9 @@ final class StoreScp {
             rsp.string(Command.ERROR_COMMENT, Status.comment(comment));
         }
         ch.writeCommand(ctx.id(), rsp);
-        LOG.debug("C-STORE {} {} from {}: status {}", sopClass, sopInstance, s.who(), Integer.toHexString(status));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("C-STORE {} {} from {}: status {}", sopClass, sopInstance, s.who(), Integer.toHexString(status));
+        }
         s.record("C-STORE", sopInstance, status, status == 0 ? 1 : 0, status == 0 ? 0 : 1, 0);
     }
 

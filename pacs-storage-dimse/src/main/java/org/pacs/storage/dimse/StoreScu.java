@@ -1,9 +1,7 @@
 package org.pacs.storage.dimse;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -12,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The requestor side, for C-MOVE sub-operations: one association to a destination proposing exactly the
- * (SOP class, transfer syntax) pairs of the instances to send, since they are sent as stored, never transcoded.
- * Also holds the C-STORE sub-operation exchange that C-GET runs on the SCU's own association.
+ * The requestor side, for C-MOVE sub-operations: one association to a destination with a presentation context per
+ * (SOP class, stored transfer syntax) pair of the instances to send, proposing the stored syntax first and, for
+ * the uncompressed ones, the Little Endian syntaxes {@link Transcoder} can re-encode into; the destination's
+ * choice decides whether an instance goes as stored or re-encoded. Also holds the C-STORE sub-operation exchange
+ * that C-GET runs on the SCU's own association.
  */
 final class StoreScu implements AutoCloseable {
 
@@ -22,14 +22,37 @@ final class StoreScu implements AutoCloseable {
     record Result(int status, boolean cancelled) {
     }
 
+    /** Sends a C-STORE-RQ's data set on a context (as stored, or re-encoded). */
+    @FunctionalInterface
+    interface Payload {
+        void send(DimseChannel ch, int contextId) throws IOException;
+    }
+
+    /** The syntaxes proposed for instances stored in {@code stored}: it first, then what it can be re-encoded to. */
+    static List<String> proposals(String stored) {
+        List<String> out = new ArrayList<>(List.of(stored));
+        for (String ts : List.of(org.pacs.storage.dicom.TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN,
+                org.pacs.storage.dicom.TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN)) {
+            if (Transcoder.canTranscode(stored, ts)) {
+                out.add(ts);
+            }
+        }
+        return out;
+    }
+
     private final Socket socket;
     private final DimseChannel channel;
-    private final Map<String, Integer> contextByPair = new LinkedHashMap<>();
+    private final Map<String, DimseChannel.Context> contextByPair = new LinkedHashMap<>();
 
-    private StoreScu(Socket socket, DimseChannel channel, Map<String, Integer> contextByPair) {
+    private StoreScu(Socket socket, DimseChannel channel, Map<String, DimseChannel.Context> contextByPair) {
         this.socket = socket;
         this.channel = channel;
         this.contextByPair.putAll(contextByPair);
+    }
+
+    /** Presentation contexts {@link #open} proposes for instances stored in {@code stored}. */
+    static int contextsFor(String stored) {
+        return proposals(stored).size() > 1 ? 2 : 1;
     }
 
     /** Associates; IOException saying why when the destination refuses, aborts or cannot be reached. */
@@ -40,21 +63,30 @@ final class StoreScu implements AutoCloseable {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(dest.host(), dest.port()), (int) config.artimTimeout().toMillis());
             socket.setSoTimeout((int) config.artimTimeout().toMillis());
+            // Per pair a context with the stored syntax alone, so that a destination accepting it gets the stored
+            // bytes whatever it prefers, and (uncompressed only) one with what the data set can be re-encoded to.
             List<AssociatePdu.Context> proposed = new ArrayList<>();
+            List<Integer> pairOf = new ArrayList<>();
             for (int i = 0; i < pairs.size(); i++) {
-                proposed.add(new AssociatePdu.Context(2 * i + 1, 0, pairs.get(i)[0], List.of(pairs.get(i)[1])));
+                List<String> all = proposals(pairs.get(i)[1]);
+                proposed.add(new AssociatePdu.Context(2 * proposed.size() + 1, 0, pairs.get(i)[0], all.subList(0, 1)));
+                pairOf.add(i);
+                if (all.size() > 1) {
+                    proposed.add(new AssociatePdu.Context(2 * proposed.size() + 1, 0, pairs.get(i)[0],
+                            all.subList(1, all.size())));
+                    pairOf.add(i);
+                }
             }
             AssociatePdu rq = new AssociatePdu(false, calledAe, config.aeTitle(), AssociatePdu.DICOM_APPLICATION_CONTEXT,
                     proposed, new AssociatePdu.UserInfo(config.maxPduLength(),
                     org.pacs.storage.dicom.DicomWriter.IMPLEMENTATION_CLASS_UID, Negotiator.IMPLEMENTATION_VERSION,
                     List.of(), false));
             PduWriter writer = new PduWriter(new BufferedOutputStream(socket.getOutputStream(), 64 * 1024));
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-            PduReader reader = new PduReader(in, config.maxPduLength());
+            PduReader reader = new PduReader(socket.getInputStream(), config.maxPduLength());
             writer.write(PduReader.ASSOCIATE_RQ, rq.encode());
             int type = reader.next();
             if (type == PduReader.ASSOCIATE_RJ) {
-                byte[] b = reader.body();
+                byte[] b = reader.bodyCopy();
                 throw new IOException(calledAe + " rejected the association (result " + b[1] + ", source " + b[2]
                         + ", reason " + b[3] + ")");
             }
@@ -63,17 +95,20 @@ final class StoreScu implements AutoCloseable {
             }
             AssociatePdu ac = AssociatePdu.parse(true, reader.bodyCopy());
             Map<Integer, DimseChannel.Context> accepted = new LinkedHashMap<>();
-            Map<String, Integer> byPair = new LinkedHashMap<>();
+            Map<String, DimseChannel.Context> byPair = new LinkedHashMap<>();
             for (AssociatePdu.Context c : ac.contexts()) {
-                int i = (c.id() - 1) / 2;
-                if (c.result() == 0 && i < pairs.size() && !c.transferSyntaxes().isEmpty()
-                        && c.transferSyntaxes().get(0).equals(pairs.get(i)[1])) {
-                    accepted.put(c.id(), new DimseChannel.Context(c.id(), pairs.get(i)[0], pairs.get(i)[1]));
-                    byPair.put(pairs.get(i)[0] + "|" + pairs.get(i)[1], c.id());
+                int k = (c.id() - 1) / 2;
+                if (c.result() == 0 && (c.id() & 1) == 1 && k < proposed.size() && !c.transferSyntaxes().isEmpty()
+                        && proposed.get(k).transferSyntaxes().contains(c.transferSyntaxes().get(0))) {
+                    String[] pair = pairs.get(pairOf.get(k));
+                    DimseChannel.Context ctx = new DimseChannel.Context(c.id(), pair[0], c.transferSyntaxes().get(0));
+                    accepted.put(c.id(), ctx);
+                    // the stored-syntax context comes first and wins when both were accepted
+                    byPair.putIfAbsent(pair[0] + "|" + pair[1], ctx);
                 }
             }
             socket.setSoTimeout((int) config.idleTimeout().toMillis());
-            return new StoreScu(socket, new DimseChannel(reader, writer, in, accepted, ac.userInfo().maxPduLength()),
+            return new StoreScu(socket, new DimseChannel(reader, writer, accepted, ac.userInfo().maxPduLength()),
                     byPair);
         } catch (ProtocolException e) {
             socket.close();
@@ -84,9 +119,9 @@ final class StoreScu implements AutoCloseable {
         }
     }
 
-    /** The accepted context for this class and syntax, or -1 when the destination refused it. */
-    int context(String sopClass, String transferSyntax) {
-        return contextByPair.getOrDefault(sopClass + "|" + transferSyntax, -1);
+    /** The accepted context for instances of this class stored in this syntax; null when the destination refused it. */
+    DimseChannel.Context context(String sopClass, String storedSyntax) {
+        return contextByPair.get(sopClass + "|" + storedSyntax);
     }
 
     DimseChannel channel() {
@@ -98,7 +133,7 @@ final class StoreScu implements AutoCloseable {
      * the SCU may send C-CANCEL-RQ meanwhile ({@code cancelId} is the C-GET's message ID; -1 for none).
      */
     static Result store(DimseChannel ch, int contextId, int messageId, String sopClass, String sopInstance,
-                        InputStream dataset, boolean padOdd, String originatorAe, int originatorId, int cancelId)
+                        Payload dataset, String originatorAe, int originatorId, int cancelId)
             throws IOException, ProtocolException {
         Command rq = Command.request(Command.C_STORE_RQ, messageId, sopClass, true)
                 .string(Command.AFFECTED_SOP_INSTANCE, sopInstance);
@@ -106,7 +141,7 @@ final class StoreScu implements AutoCloseable {
             rq.string(Command.MOVE_ORIGINATOR_AE, originatorAe).us(Command.MOVE_ORIGINATOR_ID, originatorId);
         }
         ch.writeCommand(contextId, rq);
-        ch.writeData(contextId, dataset, padOdd);
+        dataset.send(ch, contextId);
         boolean cancelled = false;
         while (true) {
             Command rsp = ch.readCommand();

@@ -27,7 +27,9 @@ import org.pacs.storage.file.FileStorageConfig;
 
 /**
  * A C-STORE far larger than the SCP's heap: storescu sends a 512 MiB instance (-Dbig.instance.mib=2048 for the
- * issue's 2 GiB) to our SCP running with -Xmx64m in a JVM of its own; it arrives whole and byte for byte.
+ * issue's 2 GiB) to our SCP running with -Xmx64m in a JVM of its own; it arrives whole and byte for byte. Then a
+ * C-MOVE of it to a storescp that accepts Implicit VR only: re-encoded on the way in the same 64 MiB, its pixel
+ * data arrives byte for byte.
  */
 class BigInstanceTest {
 
@@ -67,15 +69,36 @@ class BigInstanceTest {
         }
         Path root = dir.resolve("archive");
         Path portFile = dir.resolve("port");
+        boolean move = Dcmtk.available("movescu") && Dcmtk.available("storescp");
+        int destPort = DimseTestBed.freePort();
+        Path received = Files.createDirectories(dir.resolve("received"));
         Process scp = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx64m", "-cp", System.getProperty("java.class.path"), ForkedScp.class.getName(), root.toString(),
-                portFile.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("scp.log").toFile()).start();
+                portFile.toString(), "", Integer.toString(destPort)).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("scp.log").toFile()).start();
+        Process storescp = null;
         try {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> Files.exists(portFile));
             Dcmtk.Result r = Dcmtk.run(Dcmtk.cmd("storescu", "-aec", "PACS", "127.0.0.1",
                     Files.readString(portFile), big.toString()));
             assertThat(r.exit()).as(r.output()).isZero();
+            if (move) {
+                storescp = Dcmtk.start(Dcmtk.cmd("storescp", "+xi", "+B", "-aet", "STORESCP", "-od",
+                        received.toString(), Integer.toString(destPort)), dir, dir.resolve("storescp.log"));
+                org.awaitility.Awaitility.await().ignoreExceptions().until(() -> {
+                    new java.net.Socket("127.0.0.1", destPort).close();
+                    return true;
+                });
+                Dcmtk.Result m = Dcmtk.run(Dcmtk.cmd("movescu", "-S", "-aec", "PACS", "-aem", "STORESCP",
+                        "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=1.2.3.999", "127.0.0.1",
+                        Files.readString(portFile)));
+                assertThat(m.exit()).as(m.output()).isZero();
+            }
         } finally {
+            if (storescp != null) {
+                storescp.destroy();
+                storescp.waitFor();
+            }
             scp.getOutputStream().close();
             assertThat(scp.waitFor(60, TimeUnit.SECONDS)).isTrue();
         }
@@ -88,6 +111,21 @@ class BigInstanceTest {
                 Part10.StoredDataset a = Part10.openDataset(stored, "");
                 Part10.StoredDataset b = Part10.openDataset(sent, "");
                 assertThat(sha(a.dataset())).isEqualTo(sha(b.dataset()));
+            }
+        }
+        if (move) {
+            Path got;
+            try (var files = Files.list(received)) {
+                got = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+            }
+            org.pacs.storage.dicom.DicomFile h = org.pacs.storage.dicom.DicomReader.readHeader(got);
+            assertThat(h.transferSyntaxUid()).isEqualTo(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
+            // the pixel value follows an 8-byte implicit header there, a 12-byte explicit one in what was sent
+            long sentAt = org.pacs.storage.dicom.DicomReader.readHeader(big).headerLength() + 12;
+            try (InputStream a = Files.newInputStream(got); InputStream b = Files.newInputStream(big)) {
+                a.skipNBytes(h.headerLength() + 8);
+                b.skipNBytes(sentAt);
+                assertThat(sha(a)).isEqualTo(sha(b));
             }
         }
     }

@@ -155,16 +155,51 @@ class FindScpTest extends DimseTestBed {
     }
 
     @Test
+    void anAnswerOfMoreThanTwoPagesComesBackWholeAtStudyAndImageLevel() throws Exception {
+        // 1,100 studies of one instance: three SQL pages of FindPages.PAGE at either level
+        int n = 2 * FindPages.PAGE + 100;
+        List<DicomDataset> batch = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            batch.add(new DicomDataset().set(Tag.SOPClassUID, VR.UI, SC).set(Tag.SOPInstanceUID, VR.UI, "1.8." + i + ".1.1")
+                    .set(Tag.StudyInstanceUID, VR.UI, "1.8." + i).set(Tag.SeriesInstanceUID, VR.UI, "1.8." + i + ".1")
+                    .set(Tag.PatientID, VR.LO, "PAGED").set(Tag.Modality, VR.CS, "OT"));
+        }
+        archive.storeBatch(batch);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            expected.add("1.8." + i);
+        }
+        Collections.sort(expected);
+        List<DicomDataset> studies = find("-S", "-k", "QueryRetrieveLevel=STUDY", "-k", "PatientID=PAGED",
+                "-k", "StudyInstanceUID", "-k", "NumberOfStudyRelatedInstances");
+        assertThat(values(studies, Tag.StudyInstanceUID)).containsExactlyElementsOf(expected);
+        assertThat(studies).allSatisfy(d -> assertThat(d.getString(Tag.NumberOfStudyRelatedInstances, "")).isEqualTo("1"));
+        List<DicomDataset> images = find("-S", "-k", "QueryRetrieveLevel=IMAGE", "-k", "PatientID=PAGED",
+                "-k", "SOPInstanceUID");
+        List<String> sops = new ArrayList<>();
+        expected.forEach(e -> sops.add(e + ".1.1"));
+        Collections.sort(sops);
+        assertThat(values(images, Tag.SOPInstanceUID)).containsExactlyElementsOf(sops);
+    }
+
+    @Test
     void cancelEndsTheMatchingWithStatusCancel() throws Exception {
         // Many matches, so the C-CANCEL-RQ arrives while responses are still being sent; the archive's matching
-        // is not what is tested here, so a wrapper answers with copies of one result.
+        // is not what is tested here, so a wrapper answers pages of 200,000 generated studies in key order.
         server.close();
         DicomDataset one = archive.find(new DicomDataset().set(Tag.QueryRetrieveLevel, VR.CS, "STUDY")
                 .set(Tag.StudyInstanceUID, VR.UI)).get(0);
+        int total = 200_000;
+        int[] pages = {0};
         start(config(), new ForwardingStorageBackend(archive) {
             @Override
-            public List<DicomDataset> find(DicomDataset query) {
-                return Collections.nCopies(200_000, one);
+            public List<DicomDataset> find(DicomDataset query, int limit, int offset) {
+                pages[0]++;
+                List<DicomDataset> page = new ArrayList<>();
+                for (int i = offset; i < Math.min(total, offset + limit); i++) {
+                    page.add(one.copy().set(Tag.StudyInstanceUID, VR.UI, "1.7." + (1_000_000 + i)));
+                }
+                return page;
             }
 
             @Override
@@ -179,7 +214,9 @@ class FindScpTest extends DimseTestBed {
         assertThat(events).filteredOn(e -> e.operation().equals("C-FIND")).singleElement()
                 .satisfies(e -> {
                     assertThat(e.status()).isEqualTo(Status.CANCEL);
-                    assertThat(e.completed()).isLessThan(200_000);
+                    assertThat(e.completed()).isLessThan(total);
                 });
+        // the walk stopped with the cancel: it did not read the remaining pages
+        assertThat(pages[0]).isLessThan(total / FindPages.PAGE);
     }
 }

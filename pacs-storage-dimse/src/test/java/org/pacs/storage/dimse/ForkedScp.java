@@ -23,7 +23,7 @@ import org.pacs.storage.file.FileStorageConfig;
  * Our SCP over a FileStorage in a JVM of its own (run with a small -Xmx by BigInstanceTest): writes its port to
  * args[1], serves until stdin closes, then prints the peak heap used. args[2] "fsync" makes every store durable
  * (the archive's default); without it the store is not forced to disk, like DCMTK's storescp (for measuring);
- * "discard" measures the protocol side alone.
+ * "discard" measures the protocol side alone. args[3], when given, is the port of a C-MOVE destination STORESCP.
  */
 public final class ForkedScp {
 
@@ -49,10 +49,16 @@ public final class ForkedScp {
         };
     }
 
+    /** args[3], if given, is the port of a C-MOVE destination named STORESCP on 127.0.0.1. */
+    private static java.util.Map<String, DimseConfig.Destination> destinations(String[] args) {
+        return args.length > 3 ? java.util.Map.of("STORESCP", new DimseConfig.Destination("127.0.0.1",
+                Integer.parseInt(args[3]))) : java.util.Map.of();
+    }
+
     public static void main(String[] args) throws Exception {
         String mode = args.length > 2 ? args[2] : "";
         try (FileStorage archive = new FileStorage(FileStorageConfig.of(Path.of(args[0])).withFsync(mode.equals("fsync")));
-             DimseServer server = new DimseServer(DimseConfig.defaults().withPort(0),
+             DimseServer server = new DimseServer(DimseConfig.defaults().withPort(0).withDestinations(destinations(args)),
                      mode.equals("discard") ? discarding(archive) : archive).start()) {
             Path tmp = Path.of(args[1] + ".tmp");
             Files.writeString(tmp, Integer.toString(server.port()));

@@ -12,6 +12,8 @@ class NegotiatorTest {
 
     static final String CT = "1.2.840.10008.5.1.4.1.1.2";
     static final String WORKLIST = "1.2.840.10008.5.1.4.31";
+    static final String MR = "1.2.840.10008.5.1.4.1.1.4";
+    static final String SC = "1.2.840.10008.5.1.4.1.1.7";
 
     @Test
     void eachContextGetsTheFirstSupportedSyntaxAndRolesAndWindowAreAnswered() throws Exception {
@@ -21,21 +23,31 @@ class NegotiatorTest {
                 new AssociatePdu.Context(3, 0, WORKLIST, List.of(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN)),
                 new AssociatePdu.Context(5, 0, SopClasses.STUDY_ROOT_FIND, List.of(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN)),
                 new AssociatePdu.Context(7, 0, SopClasses.STUDY_ROOT_GET, List.of(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN,
+                        TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN)),
+                // a class the C-GET SCU receives: Big Endian first is passed over for the LE proposal
+                new AssociatePdu.Context(9, 0, MR, List.of(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN,
+                        TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN)),
+                // and one it only sends on keeps Big Endian
+                new AssociatePdu.Context(11, 0, SC, List.of(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN,
                         TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN))),
                 new AssociatePdu.UserInfo(0, "1.2.3", "SCU", List.of(new AssociatePdu.Role(CT, false, true),
+                        new AssociatePdu.Role(MR, false, true),
                         new AssociatePdu.Role(WORKLIST, true, false)), true));
         // Through the wire format both ways, as a peer would send it.
         AssociatePdu parsed = AssociatePdu.parse(false, rq.encode());
         Negotiator.Decision d = new Negotiator(DimseConfig.defaults()).decide(parsed);
         assertThat(d.rejection()).isNull();
         AssociatePdu ac = AssociatePdu.parse(true, d.accept().encode());
-        assertThat(ac.contexts()).extracting(AssociatePdu.Context::result).containsExactly(0, 3, 4, 0);
+        assertThat(ac.contexts()).extracting(AssociatePdu.Context::result).containsExactly(0, 3, 4, 0, 0, 0);
         assertThat(ac.contexts().get(0).transferSyntaxes()).containsExactly(TransferSyntax.JPEG_2000);
         assertThat(ac.contexts().get(3).transferSyntaxes()).containsExactly(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
-        assertThat(ac.userInfo().roles()).containsExactly(new AssociatePdu.Role(CT, false, true));
+        assertThat(ac.contexts().get(4).transferSyntaxes()).containsExactly(TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
+        assertThat(ac.contexts().get(5).transferSyntaxes()).containsExactly(TransferSyntax.EXPLICIT_VR_BIG_ENDIAN);
+        assertThat(ac.userInfo().roles()).containsExactly(new AssociatePdu.Role(CT, false, true),
+                new AssociatePdu.Role(MR, false, true));
         assertThat(ac.userInfo().asyncWindow()).isTrue();
         assertThat(ac.userInfo().maxPduLength()).isEqualTo(DimseConfig.DEFAULT_MAX_PDU_LENGTH);
-        assertThat(d.contexts()).containsOnlyKeys(1, 7);
+        assertThat(d.contexts()).containsOnlyKeys(1, 7, 9, 11);
     }
 
     @Test

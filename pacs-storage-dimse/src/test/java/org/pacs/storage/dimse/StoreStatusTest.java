@@ -52,13 +52,13 @@ class StoreStatusTest extends DimseTestBed {
         try (StoreScu scu = StoreScu.open(config().withAeTitle("TESTSCU"), "PACS",
                 new DimseConfig.Destination("127.0.0.1", server.port()),
                 List.<String[]>of(new String[] {CT, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN}))) {
-            int ctx = scu.context(CT, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-            StoreScu.Result r = StoreScu.store(scu.channel(), ctx, 1, CT, "1.2.3.4", new ByteArrayInputStream(garbage), false,
-                    null, 0, -1);
+            int ctx = scu.context(CT, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN).id();
+            StoreScu.Result r = StoreScu.store(scu.channel(), ctx, 1, CT, "1.2.3.4",
+                    (ch, id) -> ch.writeData(id, new ByteArrayInputStream(garbage), false), null, 0, -1);
             assertThat(Integer.toHexString(r.status())).isEqualTo("c000");
             // The association is still usable: a second, valid-looking UID with garbage again gets an answer.
-            StoreScu.Result r2 = StoreScu.store(scu.channel(), ctx, 3, CT, "1.2.3/../5", new ByteArrayInputStream(garbage), false,
-                    null, 0, -1);
+            StoreScu.Result r2 = StoreScu.store(scu.channel(), ctx, 3, CT, "1.2.3/../5",
+                    (ch, id) -> ch.writeData(id, new ByteArrayInputStream(garbage), false), null, 0, -1);
             assertThat(Integer.toHexString(r2.status())).isEqualTo("c000");
         }
         assertThat(archive.exists(SopInstanceUid.of("1.2.3.4"))).isFalse();
@@ -74,9 +74,9 @@ class StoreStatusTest extends DimseTestBed {
                 new DimseConfig.Destination("127.0.0.1", server.port()),
                 List.<String[]>of(new String[] {CT, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN}));
              InputStream in = java.nio.file.Files.newInputStream(ct)) {
-            int ctx = scu.context(CT, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
-            StoreScu.Result r = StoreScu.store(scu.channel(), ctx, 1, "1.2.840.10008.5.1.4.1.1.4", "1.2.3.4", in, false,
-                    null, 0, -1);
+            int ctx = scu.context(CT, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN).id();
+            StoreScu.Result r = StoreScu.store(scu.channel(), ctx, 1, "1.2.840.10008.5.1.4.1.1.4", "1.2.3.4",
+                    (ch, id) -> ch.writeData(id, in, false), null, 0, -1);
             assertThat(r.status()).isEqualTo(Status.SOP_CLASS_NOT_SUPPORTED);
         }
     }

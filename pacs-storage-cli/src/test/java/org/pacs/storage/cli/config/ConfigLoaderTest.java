@@ -65,6 +65,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theDimseSectionReadsRequireUserIdentityDefaultingToFalse() {
+        CliConfig off = loader.parse(TIERS + "dimse:\n  ae-title: ARCHIVE\n", "d.yaml");
+        assertThat(off.dimseSection()).hasValueSatisfying(d -> assertThat(d.requireUserIdentity()).isFalse());
+        CliConfig on = loader.parse(TIERS + "dimse:\n  require-user-identity: true\n", "e.yaml");
+        assertThat(on.dimseSection()).hasValueSatisfying(d -> assertThat(d.requireUserIdentity()).isTrue());
+    }
+
+    @Test
     void theCatalogIsAUrlOrAMappingWithCredentials() {
         CliConfig c = new ConfigLoader(Map.of("PW", "pg-secret"), Path.of(".")).parse(TIERS + """
                 catalog:
