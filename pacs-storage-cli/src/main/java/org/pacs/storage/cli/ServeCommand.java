@@ -10,6 +10,7 @@ import org.pacs.storage.cli.config.MigrationConfig;
 import org.pacs.storage.cli.config.Units;
 import org.pacs.storage.dicomweb.DicomWebServer;
 import org.pacs.storage.dimse.DimseAuditSink;
+import org.pacs.storage.security.AuditWriter;
 import org.pacs.storage.dimse.DimseServer;
 import org.pacs.storage.hsm.HsmMigrationService;
 import org.pacs.storage.hsm.MigrationServiceConfig;
@@ -59,7 +60,10 @@ final class ServeCommand implements Callable<Integer> {
             var dimse = root.config().dimseSection();
             if (dimse.isPresent()) {
                 // the security database also checks the users that DIMSE peers name (User Identity negotiation)
-                DimseServer s = new DimseServer(dimse.get(), archive.storage(), auditTo(audit), security).start();
+                // rows of concurrent associations share one commit; closed after the server (faces close in reverse)
+                AuditWriter dimseAudit = new AuditWriter(audit);
+                faces.add(dimseAudit);
+                DimseServer s = new DimseServer(dimse.get(), archive.storage(), auditTo(dimseAudit), security).start();
                 faces.add(s);
                 log("DIMSE: AE title " + dimse.get().aeTitle() + " on " + dimse.get().bind() + ":" + s.port());
             }
@@ -100,15 +104,16 @@ final class ServeCommand implements Callable<Integer> {
 
     /**
      * DIMSE stores and retrievals (and queries) go to the audit table, as DICOMweb's requests do: under the user
-     * the association's identity named, else under the calling AE title.
+     * the association's identity named, else under the calling AE title. Queued, not awaited: the response has
+     * gone out already, and the association's next operation should not wait for the audit flush.
      */
-    private static DimseAuditSink auditTo(SecurityStorage security) {
+    private static DimseAuditSink auditTo(AuditWriter audit) {
         return e -> {
             switch (e.operation()) {
-                case "C-STORE", "C-FIND", "C-GET", "C-MOVE" -> security.recordAccess(AccessEvent.of(e.at(),
+                case "C-STORE", "C-FIND", "C-GET", "C-MOVE" -> audit.submit(java.util.List.of(AccessEvent.of(e.at(),
                         e.user().isEmpty() ? "AE " + e.callingAe() : e.user(), e.remoteAddress(), e.operation(), "",
                         String.format("%04X %s completed=%d failed=%d%s", e.status(), e.subject(), e.completed(),
-                                e.failed(), e.user().isEmpty() ? "" : " AE " + e.callingAe())));
+                                e.failed(), e.user().isEmpty() ? "" : " AE " + e.callingAe()))));
                 default -> { }
             }
         };

@@ -13,6 +13,7 @@ import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
 import org.pacs.storage.dicom.Tag;
+import org.pacs.storage.security.AuditWriter;
 import org.pacs.storage.security.AccessControl;
 import org.pacs.storage.security.AccessEvent;
 import org.pacs.storage.security.ResourceType;

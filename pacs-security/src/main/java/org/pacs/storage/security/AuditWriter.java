@@ -1,4 +1,4 @@
-package org.pacs.storage.dicomweb;
+package org.pacs.storage.security;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,17 +7,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.pacs.storage.security.AccessEvent;
-import org.pacs.storage.security.SecurityStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit for the audit trail: requests hand their rows to one writer thread and wait until the batch
- * holding them is committed, so every reply still follows its durable row, but concurrent requests share one
- * database flush instead of queueing for one each.
+ * Group commit for the audit trail: requests (DICOMweb) and operations (DIMSE) hand their rows to one writer
+ * thread and wait until the batch holding them is committed, so every reply still follows its durable row, but
+ * concurrent callers share one database flush instead of queueing for one each.
  */
-final class AuditWriter implements AutoCloseable {
+public final class AuditWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
     private static final int MAX_BATCH = 512;
@@ -33,7 +31,7 @@ final class AuditWriter implements AutoCloseable {
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>(10_000);
     private final Thread thread;
 
-    AuditWriter(SecurityStorage security) {
+    public AuditWriter(SecurityStorage security) {
         this.security = security;
         this.thread = new Thread(this::run, "dicomweb-audit");
         thread.setDaemon(true);
@@ -41,7 +39,7 @@ final class AuditWriter implements AutoCloseable {
     }
 
     /** Returns once the rows are committed (or logs why they could not be). */
-    void write(List<AccessEvent> events) {
+    public void write(List<AccessEvent> events) {
         Pending p = new Pending(List.copyOf(events), new CompletableFuture<>());
         try {
             if (!thread.isAlive() || !queue.offer(p, WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -54,6 +52,25 @@ final class AuditWriter implements AutoCloseable {
             LOG.error("interrupted while writing audit rows {}", events);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.error("could not write audit rows {}: {}", events, e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
+    /**
+     * Queues the rows without waiting for their commit, for callers that have answered already (a DIMSE
+     * response goes out before its row): the next operation on the association need not wait for the flush.
+     * Blocks only while the queue is full; a failed commit is logged with the rows.
+     */
+    public void submit(List<AccessEvent> events) {
+        Pending p = new Pending(List.copyOf(events), new CompletableFuture<>());
+        try {
+            if (!thread.isAlive() || !queue.offer(p, WAIT_SECONDS, TimeUnit.SECONDS)) {
+                security.recordAccesses(p.events());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.error("interrupted while queueing audit rows {}", events);
+        } catch (RuntimeException e) {
+            LOG.error("could not write audit rows {}: {}", events, e.toString());
         }
     }
 
@@ -73,6 +90,7 @@ final class AuditWriter implements AutoCloseable {
                 security.recordAccesses(rows);
                 batch.forEach(p -> p.done().complete(null));
             } catch (RuntimeException e) {
+                LOG.error("could not write {} audit rows: {}", rows.size(), e.toString());
                 batch.forEach(p -> p.done().completeExceptionally(e));
             }
             batch.clear();
