@@ -85,9 +85,16 @@ final class WadoService {
     void metadata(Exchange ex, List<StoredInstance> list) throws IOException {
         QidoService.requireJsonAccepted(ex);
         ex.studies.add(list.get(0).studyInstanceUid());
+        // a study or series at once (one catalog query where headers are kept), the rest one by one
+        String study = list.get(0).studyInstanceUid();
+        String series = list.stream().allMatch(s -> s.seriesInstanceUid().equals(list.get(0).seriesInstanceUid()))
+                ? list.get(0).seriesInstanceUid() : null;
+        Map<SopInstanceUid, InstanceHeader> kept = metadata.headers(study, series, list);
         List<InstanceHeader> headers = new ArrayList<>(list.size());
         for (StoredInstance s : list) {
-            headers.add(Archived.call(archive, s.sopInstanceUid(), () -> metadata.header(s.sopInstanceUid())));
+            InstanceHeader h = kept.get(s.sopInstanceUid());
+            headers.add(h != null ? h : Archived.call(archive, s.sopInstanceUid(),
+                    () -> metadata.header(s.sopInstanceUid())));
         }
         ex.json(200, MediaType.DICOM_JSON, g -> {
             g.writeStartArray();
