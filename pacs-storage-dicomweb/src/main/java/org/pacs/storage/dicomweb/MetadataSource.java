@@ -17,7 +17,7 @@ public interface MetadataSource {
      * those left out are read one by one through {@link #header}. The default gives none.
      */
     default java.util.Map<SopInstanceUid, InstanceHeader> headers(String study, String series,
-                                                                 java.util.List<org.pacs.storage.StoredInstance> instances) {
+                                                                 java.util.List<SopInstanceUid> instances) {
         return java.util.Map.of();
     }
 }

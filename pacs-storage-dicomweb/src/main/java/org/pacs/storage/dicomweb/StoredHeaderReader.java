@@ -13,7 +13,6 @@ import org.pacs.storage.PixelLayout;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredHeader;
-import org.pacs.storage.StoredInstance;
 import org.pacs.storage.SupportsStoredHeaders;
 
 /**
@@ -41,10 +40,10 @@ final class StoredHeaderReader implements MetadataSource, FrameSource {
     }
 
     @Override
-    public Map<SopInstanceUid, InstanceHeader> headers(String study, String series, List<StoredInstance> instances) {
+    public Map<SopInstanceUid, InstanceHeader> headers(String study, String series, List<SopInstanceUid> instances) {
         Map<SopInstanceUid, InstanceHeader> out = new HashMap<>();
         if (instances.size() == 1) {
-            SopInstanceUid uid = instances.get(0).sopInstanceUid();
+            SopInstanceUid uid = instances.get(0);
             store.storedHeader(uid).flatMap(h -> parse(uid, h)).ifPresent(o -> out.put(uid, ArchiveReader.headerOf(o)));
             return out;
         }

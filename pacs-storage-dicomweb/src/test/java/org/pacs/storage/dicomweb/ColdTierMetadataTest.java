@@ -76,6 +76,11 @@ class ColdTierMetadataTest {
                 JsonNode seriesJson = metadata(web, json, seriesPath);
                 JsonNode instanceJson = metadata(web, json, instancePath);
                 assertThat(studyJson).hasSize(INSTANCES);
+                for (JsonNode instance : studyJson) { // each instance placed in its own series
+                    assertThat(instance.get("7FE00010").get("BulkDataURI").asText()).contains("/series/"
+                            + instance.get("0020000E").get("Value").get(0).asText() + "/instances/"
+                            + instance.get("00080018").get("Value").get(0).asText() + "/bulkdata/7FE00010");
+                }
                 assertThat(seriesJson).hasSize(INSTANCES / 2);
 
                 assertThat(hsm.migrate(uids, StorageTier.COLD).failed()).isEmpty();
