@@ -25,7 +25,8 @@ import org.pacs.storage.StoredHeader;
  * The kept headers (schema step 3, table {@code instance_headers}): one row per instance beside its catalog row,
  * written in the same transaction as that row and deleted with it. Both columns are deflated (a DICOM header
  * shrinks to about a third; the fastest level, since ingest pays it on every store): {@code header} holds the
- * stored bytes up to Pixel Data, {@code frame_offsets} the {@link PixelLayout}, or NULL.
+ * list of elided values and the stored bytes up to Pixel Data, {@code frame_offsets} the {@link PixelLayout}, or
+ * NULL.
  */
 final class CatalogHeaders {
 
@@ -53,7 +54,7 @@ final class CatalogHeaders {
     /** Binds {@link #UPSERT}'s three parameters. */
     static void bind(PreparedStatement ps, SopInstanceUid uid, StoredHeader h) throws SQLException {
         ps.setString(1, uid.value());
-        ps.setBytes(2, deflate(h.part10()));
+        ps.setBytes(2, deflate(encodeHeader(h)));
         if (h.pixels() == null) {
             ps.setNull(3, Types.BINARY);
         } else {
@@ -113,7 +114,7 @@ final class CatalogHeaders {
     private static StoredHeader read(ResultSet rs) throws SQLException {
         byte[] pixels = rs.getBytes(3);
         try {
-            return new StoredHeader(inflate(rs.getBytes(2)), pixels == null ? null : decode(inflate(pixels)));
+            return decodeHeader(inflate(rs.getBytes(2)), pixels == null ? null : decode(inflate(pixels)));
         } catch (StorageException | IllegalArgumentException e) {
             LOG.warn("The kept header of {} is unreadable ({}); its tier is read instead", rs.getString(1),
                     e.getMessage());
@@ -162,6 +163,43 @@ final class CatalogHeaders {
             throw corrupt("damaged compressed bytes");
         } finally {
             inf.end();
+        }
+    }
+
+    /** The elided values (count; tag, VR, length each), then the header bytes. */
+    static byte[] encodeHeader(StoredHeader h) {
+        try {
+            ByteArrayOutputStream b = new ByteArrayOutputStream(h.part10().length + 16);
+            DataOutputStream out = new DataOutputStream(b);
+            out.writeInt(h.elided().size());
+            for (StoredHeader.Elided e : h.elided()) {
+                out.writeInt(e.tag());
+                out.writeUTF(e.vr().name());
+                out.writeLong(e.length());
+            }
+            out.write(h.part10());
+            out.flush();
+            return b.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException("a byte array stream cannot fail", e);
+        }
+    }
+
+    static StoredHeader decodeHeader(byte[] bytes, PixelLayout pixels) {
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            int n = in.readInt();
+            if (n < 0 || n > bytes.length) {
+                throw new IOException("bad count " + n);
+            }
+            java.util.List<StoredHeader.Elided> elided = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                elided.add(new StoredHeader.Elided(in.readInt(), org.pacs.storage.dicom.VR.valueOf(in.readUTF()),
+                        in.readLong()));
+            }
+            return new StoredHeader(in.readAllBytes(), elided, pixels);
+        } catch (IOException | IllegalArgumentException e) {
+            throw corrupt("a malformed header");
         }
     }
 

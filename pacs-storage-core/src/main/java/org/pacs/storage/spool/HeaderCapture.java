@@ -12,15 +12,18 @@ import org.pacs.storage.dicom.TransferSyntax;
 
 /**
  * What the catalog keeps of an instance's bytes at ingest ({@link StoredHeader}): the stored bytes up to and
- * including the element header of the element that ended the header read, unchanged, so that parsing them gives
- * exactly what a header read of the stored instance gives, and where the frames lie. Nothing is kept for a
- * deflated data set (its header offsets are not offsets in the stored bytes) or a header over
- * {@link StoredHeader#MAX_HEADER_BYTES}: those are read from their tier.
+ * including the element header of the element that ended the header read (large values left out), so that parsing them gives
+ * exactly what a header read of the stored instance gives, and where the frames lie. Top-level binary values over
+ * {@link StoredHeader#ELIDE_OVER} bytes are left out ({@link HeaderElision}). Nothing is kept for a deflated data
+ * set (its header offsets are not offsets in the stored bytes), a header over 4 MiB, or one still over
+ * {@link StoredHeader#MAX_HEADER_BYTES} once elided: those are read from their tier.
  */
 public final class HeaderCapture {
 
     /** The element header after the header: tag, VR, reserved bytes and a 4-byte length at most. */
     private static final int ELEMENT_HEADER = 12;
+    /** Headers up to this size are read to be kept (their large values elided); larger ones are not kept. */
+    static final int MAX_READ = 4 * 1024 * 1024;
 
     private HeaderCapture() {
     }
@@ -28,7 +31,7 @@ public final class HeaderCapture {
     static StoredHeader capture(PixelDataCheck.Source in, DicomFile header, long size, PixelLayout layout)
             throws IOException {
         if (TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(header.transferSyntaxUid())
-                || header.headerLength() > StoredHeader.MAX_HEADER_BYTES) {
+                || header.headerLength() > MAX_READ) {
             return null;
         }
         int n = (int) Math.min(size, header.headerLength() + ELEMENT_HEADER);
@@ -37,7 +40,11 @@ public final class HeaderCapture {
         if (b.hasRemaining()) {
             return null; // the bytes changed under us: keep nothing rather than something wrong
         }
-        return new StoredHeader(b.array(), layout);
+        HeaderElision.Result kept = HeaderElision.elide(b.array(), header);
+        if (kept.bytes().length > StoredHeader.MAX_HEADER_BYTES + ELEMENT_HEADER) {
+            return null;
+        }
+        return new StoredHeader(kept.bytes(), kept.elided(), layout);
     }
 
     /**
@@ -54,7 +61,7 @@ public final class HeaderCapture {
         try {
             DicomFile header;
             try (InputStream in = new java.io.BufferedInputStream(open.open(0,
-                    Math.min(size, StoredHeader.MAX_HEADER_BYTES + ELEMENT_HEADER)))) {
+                    Math.min(size, MAX_READ + ELEMENT_HEADER)))) {
                 header = DicomReader.readHeader(in);
             }
             return keep(src, header, size, true);
@@ -83,7 +90,7 @@ public final class HeaderCapture {
 
     private static Optional<StoredHeader> keep(PixelDataCheck.Source src, DicomFile header, long size,
                                                boolean walkFragments) throws IOException {
-        if (header.headerLength() > StoredHeader.MAX_HEADER_BYTES) {
+        if (header.headerLength() > MAX_READ) {
             return Optional.empty();
         }
         PixelLayout layout = PixelDataCheck.verify(src, header, size, walkFragments);

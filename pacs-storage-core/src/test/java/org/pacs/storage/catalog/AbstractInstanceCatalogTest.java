@@ -295,7 +295,9 @@ abstract class AbstractInstanceCatalogTest {
         // encapsulated, 32-bit values at their top end included (stored as 4 bytes, read back unsigned)
         var h2 = header(3000, 2, new org.pacs.storage.PixelLayout(3000, org.pacs.storage.PixelLayout.ENCAPSULATED,
                 new long[]{0, 4900}, new long[]{4892, 0xFFFFFFF0L}));
-        var h3 = header(200, 3, null);
+        var h3 = new org.pacs.storage.StoredHeader(header(200, 3, null).part10(), List.of(
+                new org.pacs.storage.StoredHeader.Elided(0x00091010, VR.OB, 5000),
+                new org.pacs.storage.StoredHeader.Elided(0x60003000, VR.OW, 0xFFFFFFFEL)), null);
         CatalogEntry a = withHeader(entry("1.5.1", "1.5", "1.5.8", "P1", null, 10, T0), h1);
         CatalogEntry b = withHeader(entry("1.5.2", "1.5", "1.5.9", "P1", null, 10, T0), h2);
         CatalogEntry c = entry("1.5.3", "1.5", "1.5.9", "P1", null, 10, T0);

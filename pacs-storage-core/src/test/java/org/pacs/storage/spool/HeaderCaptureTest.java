@@ -65,10 +65,32 @@ class HeaderCaptureTest {
     }
 
     @Test
+    void largeBinaryValuesAreLeftOutAndTheRestReadsAsStored() throws Exception {
+        DicomDataset d = InstanceSpoolerTest.dataset("1.2.3.9.3", 100);
+        d.set(0x00090010, VR.LO, "TEST CREATOR");
+        d.setBytes(0x00091010, VR.OB, new byte[StoredHeader.MAX_HEADER_BYTES]); // over the cap, but elided
+        d.setBytes(0x00091011, VR.OB, new byte[StoredHeader.ELIDE_OVER]); // not over the threshold: kept
+        d.setItems(0x00081115, java.util.List.of(new DicomDataset().setBytes(0x00091012, VR.OB, new byte[4000])));
+        byte[] bytes = DicomWriter.toBytes(d, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        try (SpooledInstance s = new InstanceSpooler(dir).spool(new ByteArrayInputStream(bytes))) {
+            StoredHeader h = s.storedHeader().orElseThrow();
+            assertThat(h.elided()).containsExactly(new StoredHeader.Elided(0x00091010, VR.OB,
+                    StoredHeader.MAX_HEADER_BYTES));
+            assertThat(h.part10().length).isEqualTo(bytes.length - 100 - StoredHeader.MAX_HEADER_BYTES);
+            assertThat(h.pixels().valueOffset()).as("offsets are the stored instance's").isEqualTo(bytes.length - 100);
+            DicomDataset kept = DicomReader.readHeader(new java.io.BufferedInputStream(
+                    new ByteArrayInputStream(h.part10()))).dataset();
+            DicomDataset expected = DicomReader.readHeader(new ByteArrayInputStream(bytes)).dataset();
+            assertThat(kept.get(0x00091010).orElseThrow().bytes()).isEmpty();
+            assertThat(kept.copy().remove(0x00091010)).isEqualTo(expected.copy().remove(0x00091010));
+        }
+    }
+
+    @Test
     void aHeaderOverTheCapOrADeflatedDataSetIsNotKept() throws Exception {
         DicomDataset big = InstanceSpoolerTest.dataset("1.2.3.9.2", 100)
-                .setBytes(0x00091010, VR.OB, new byte[StoredHeader.MAX_HEADER_BYTES]);
-        big.set(0x00090010, VR.LO, "TEST CREATOR");
+                .set(0x00090010, VR.LO, "TEST CREATOR")
+                .set(0x00091020, VR.UT, "x".repeat(StoredHeader.MAX_HEADER_BYTES)); // text: never elided
         byte[] bytes = DicomWriter.toBytes(big, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
         try (SpooledInstance s = new InstanceSpooler(dir).spool(new ByteArrayInputStream(bytes))) {
             assertThat(s.storedHeader()).isEmpty();

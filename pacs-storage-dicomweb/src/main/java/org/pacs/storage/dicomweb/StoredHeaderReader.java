@@ -14,6 +14,7 @@ import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredHeader;
 import org.pacs.storage.SupportsStoredHeaders;
+import org.pacs.storage.dicom.VR;
 
 /**
  * Metadata and frames from the headers the archive kept at ingest ({@link SupportsStoredHeaders}): /metadata asks
@@ -35,8 +36,7 @@ final class StoredHeaderReader implements MetadataSource, FrameSource {
 
     @Override
     public InstanceHeader header(SopInstanceUid uid) {
-        return store.storedHeader(uid).flatMap(h -> parse(uid, h)).map(ArchiveReader::headerOf)
-                .orElseGet(() -> fallback.header(uid));
+        return store.storedHeader(uid).flatMap(h -> metadata(uid, h)).orElseGet(() -> fallback.header(uid));
     }
 
     @Override
@@ -44,12 +44,39 @@ final class StoredHeaderReader implements MetadataSource, FrameSource {
         Map<SopInstanceUid, InstanceHeader> out = new HashMap<>();
         if (instances.size() == 1) {
             SopInstanceUid uid = instances.get(0);
-            store.storedHeader(uid).flatMap(h -> parse(uid, h)).ifPresent(o -> out.put(uid, ArchiveReader.headerOf(o)));
+            store.storedHeader(uid).flatMap(h -> metadata(uid, h)).ifPresent(m -> out.put(uid, m));
             return out;
         }
-        store.storedHeaders(study, series).forEach((uid, h) ->
-                parse(uid, h).ifPresent(o -> out.put(uid, ArchiveReader.headerOf(o))));
+        store.storedHeaders(study, series).forEach((uid, h) -> metadata(uid, h).ifPresent(m -> out.put(uid, m)));
         return out;
+    }
+
+    /** VRs whose values the JSON gives as InlineBinary or BulkDataURI (not as numbers). */
+    private static final java.util.Set<VR> BULK = java.util.Set.of(VR.OB, VR.OD, VR.OF, VR.OL, VR.OV, VR.OW,
+            VR.UN);
+
+    /**
+     * What /metadata shows of a kept header: the elided values (empty in the kept bytes) become BulkDataURIs, as
+     * their full values would. Empty (the tier is read) when one would not have been a BulkDataURI.
+     */
+    private static Optional<InstanceHeader> metadata(SopInstanceUid uid, StoredHeader h) {
+        for (StoredHeader.Elided e : h.elided()) {
+            if (e.length() <= DicomJson.BULK_THRESHOLD || !BULK.contains(e.vr())) {
+                return Optional.empty();
+            }
+        }
+        return parse(uid, h).map(o -> {
+            InstanceHeader plain = ArchiveReader.headerOf(o);
+            if (h.elided().isEmpty()) {
+                return plain;
+            }
+            Map<Integer, VR> bulk = new HashMap<>(plain.bulkData());
+            for (StoredHeader.Elided e : h.elided()) {
+                plain.attributes().remove(e.tag()); // the data set's own (empty) value would win over the link
+                bulk.put(e.tag(), e.vr());
+            }
+            return new InstanceHeader(plain.attributes(), plain.transferSyntaxUid(), bulk);
+        });
     }
 
     /** The kept bytes parsed; empty (so the tier is read) in the unexpected case that they do not parse. */
@@ -74,7 +101,7 @@ final class StoredHeaderReader implements MetadataSource, FrameSource {
         }
         int count = ArchiveReader.frameCount(uid, o, numbers);
         // where the header read ends must be where ingest found the value: else trust only the stored bytes
-        long valueOffset = kept.part10().length - ((ByteArrayInputStream) o.in()).available();
+        long valueOffset = kept.part10().length - ((ByteArrayInputStream) o.in()).available() + kept.elidedBytes();
         boolean encapsulated = o.bulkLength() == ArchiveReader.UNDEFINED;
         if (valueOffset != p.valueOffset() || encapsulated != p.encapsulated()
                 || !encapsulated && o.bulkLength() != p.valueLength()) {

@@ -44,6 +44,7 @@ class StoredHeaderReaderTest {
         int kept = 0;
         int framed = 0;
         int compared = 0;
+        int elided = 0;
         try (FileStorage fs = new FileStorage(FileStorageConfig.of(dir.resolve("archive")))) {
             ArchiveReader plain = new ArchiveReader(fs);
             // the kept path's fallback counts whole-instance opens: there must be none where a header was kept
@@ -76,6 +77,7 @@ class StoredHeaderReaderTest {
                 assertThat(cut(keptReader, uid, all)).as(sample + " frames").isEqualTo(cut(plain, uid, all));
                 if (h.isPresent()) {
                     kept++;
+                    elided += h.get().elided().isEmpty() ? 0 : 1;
                     if (h.get().pixels() != null) {
                         framed++;
                         assertThat(wholeOpens.get()).as(sample + " was opened whole").isEqualTo(before);
@@ -84,11 +86,37 @@ class StoredHeaderReaderTest {
                 fs.remove(uid);
             }
         }
-        System.out.printf("compared %d samples, %d with a kept header, %d with a frame layout%n", compared, kept,
-                framed);
+        System.out.printf("compared %d samples, %d with a kept header (%d with values elided), %d with a frame"
+                + " layout%n", compared, kept, elided, framed);
         assertThat(compared).isGreaterThan(50);
         assertThat(kept).isGreaterThan(compared * 9 / 10);
         assertThat(framed).isGreaterThan(30);
+    }
+
+    @Test
+    void elidedValuesAreBulkDataUrisAsTheirFullValuesAreAndFramesStillLineUp() throws Exception {
+        org.pacs.storage.dicom.DicomDataset d = RangedFramesTest.multiFrame();
+        d.set(0x00090010, org.pacs.storage.dicom.VR.LO, "TEST CREATOR");
+        d.setBytes(0x00091010, org.pacs.storage.dicom.VR.OB, new byte[5000]);
+        d.setBytes(0x00091011, org.pacs.storage.dicom.VR.OB, new byte[900]); // inline, kept
+        d.setBytes(0x60003000, org.pacs.storage.dicom.VR.OW, new byte[2048]);
+        byte[] bytes = org.pacs.storage.dicom.DicomWriter.toBytes(d,
+                org.pacs.storage.dicom.TransferSyntax.IMPLICIT_VR_LITTLE_ENDIAN);
+        try (FileStorage fs = new FileStorage(FileStorageConfig.of(dir.resolve("archive")))) {
+            SopInstanceUid uid = fs.store(new java.io.ByteArrayInputStream(bytes)).sopInstanceUid();
+            StoredHeader h = fs.storedHeader(uid).orElseThrow();
+            assertThat(h.elided()).extracting(StoredHeader.Elided::tag).containsExactly(0x00091010, 0x60003000);
+            ArchiveReader plain = new ArchiveReader(fs);
+            StoredHeaderReader kept = new StoredHeaderReader(fs, plain);
+            String json = json(kept.header(uid));
+            // private elements of an implicit-VR file are UN
+            assertThat(json).isEqualTo(json(plain.header(uid)))
+                    .contains("\"00091010\":{\"vr\":\"UN\",\"BulkDataURI\"")
+                    .contains("\"60003000\":{\"vr\":\"OW\",\"BulkDataURI\"")
+                    .contains("\"00091011\":{\"vr\":\"UN\",\"InlineBinary\"");
+            List<Integer> some = List.of(24, 1, 2, 13);
+            assertThat(cut(kept, uid, some)).isEqualTo(cut(plain, uid, some)).hasSize(4);
+        }
     }
 
     private static String json(InstanceHeader h) throws Exception {
