@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.Objects;
 import java.util.Optional;
+import org.pacs.storage.StoredHeader;
 import org.pacs.storage.StoredInstance;
 import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.hsm.StorageTier;
@@ -14,11 +15,23 @@ import org.pacs.storage.hsm.TierMetadata;
  * One catalogued instance: what the backend said about it, its query attributes, where it lives and where it
  * stands in a migration. Nullable components ({@code lastAccessed}, {@code migrationSource},
  * {@code migrationTarget}, {@code claimOwner}, {@code leaseExpiry}) are absent when not applicable.
+ * {@code header} is the header kept at ingest, written with the row (in the same transaction) when present; rows
+ * read back from the catalog never carry it (it is read on its own, {@link InstanceCatalog#storedHeader}), so a
+ * listing holds no header bytes.
  */
 public record CatalogEntry(StoredInstance instance, Map<Integer, String> attributes, StorageTier tier,
                            String location, Instant lastAccessed, MigrationState migrationState,
                            StorageTier migrationSource, StorageTier migrationTarget, String claimOwner,
-                           Instant leaseExpiry) {
+                           Instant leaseExpiry, StoredHeader header) {
+
+    /** A row without a kept header. */
+    public CatalogEntry(StoredInstance instance, Map<Integer, String> attributes, StorageTier tier,
+                        String location, Instant lastAccessed, MigrationState migrationState,
+                        StorageTier migrationSource, StorageTier migrationTarget, String claimOwner,
+                        Instant leaseExpiry) {
+        this(instance, attributes, tier, location, lastAccessed, migrationState, migrationSource, migrationTarget,
+                claimOwner, leaseExpiry, null);
+    }
 
     public CatalogEntry {
         Objects.requireNonNull(instance, "instance");
@@ -39,8 +52,14 @@ public record CatalogEntry(StoredInstance instance, Map<Integer, String> attribu
     /** A freshly stored instance: no access yet, no migration. */
     public static CatalogEntry stored(StoredInstance instance, Map<Integer, String> attributes,
                                       StorageTier tier, String location) {
+        return stored(instance, attributes, tier, location, null);
+    }
+
+    /** A freshly stored instance with the header kept at ingest (null: none kept). */
+    public static CatalogEntry stored(StoredInstance instance, Map<Integer, String> attributes,
+                                      StorageTier tier, String location, StoredHeader header) {
         return new CatalogEntry(instance, attributes, tier, location, null, MigrationState.NONE, null, null, null,
-                null);
+                null, header);
     }
 
     /** The indexed attributes, UIDs included, as the query matcher reads them. */

@@ -76,7 +76,14 @@ final class CatalogSchema {
                                     + " INCLUDE (StudyDate, study_uid, sop_instance_uid, migration_state)",
                             "CREATE INDEX ix_instances_patient_name_pattern ON instances (PatientName text_pattern_ops)",
                             "CREATE INDEX ix_instances_patient_name_lower ON instances"
-                                    + " (lower(PatientName) text_pattern_ops)")));
+                                    + " (lower(PatientName) text_pattern_ops)")),
+            // the header of each instance, kept at ingest in the row's own transaction (CatalogHeaders), so
+            // WADO-RS metadata needs no request to a tier and a frame is one ranged read; deleted with its row
+            new Step(3, List.of(),
+                    List.of("CREATE TABLE instance_headers (sop_instance_uid VARCHAR(64) NOT NULL PRIMARY KEY,"
+                            + " header BLOB NOT NULL, frame_offsets BLOB)"),
+                    List.of("CREATE TABLE instance_headers (sop_instance_uid VARCHAR(64) NOT NULL PRIMARY KEY,"
+                            + " header BYTEA NOT NULL, frame_offsets BYTEA)")));
 
     private CatalogSchema() {
     }

@@ -54,6 +54,23 @@ public interface InstanceCatalog extends AutoCloseable {
         return out;
     }
 
+    /**
+     * The header kept at ingest for a catalogued instance not being removed (see {@link CatalogEntry#header()});
+     * empty when none was kept. The default keeps none.
+     */
+    default Optional<org.pacs.storage.StoredHeader> storedHeader(SopInstanceUid uid) {
+        return Optional.empty();
+    }
+
+    /**
+     * The kept headers of a study's instances (of one of its series when {@code seriesInstanceUid} is not null),
+     * in one query; instances without one are absent.
+     */
+    default Map<SopInstanceUid, org.pacs.storage.StoredHeader> storedHeaders(String studyInstanceUid,
+                                                                             String seriesInstanceUid) {
+        return Map.of();
+    }
+
     /** Every row not being removed. Loads all of them: meant for list() and integrity checks. */
     List<CatalogEntry> list();
 
@@ -138,7 +155,7 @@ public interface InstanceCatalog extends AutoCloseable {
      */
     boolean finishMigrated(SopInstanceUid uid, String owner, MigrationState from, long bytes);
 
-    /** Deletes the row (after its bytes are gone). */
+    /** Deletes the row and its kept header (after its bytes are gone). */
     boolean delete(SopInstanceUid uid);
 
     /**

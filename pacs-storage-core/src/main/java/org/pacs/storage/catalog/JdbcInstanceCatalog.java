@@ -97,6 +97,9 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     @Override
     public boolean insert(CatalogEntry entry) {
+        if (entry.header() != null) {
+            return insertEach(List.of(entry)).get(0); // the row and its header in one transaction
+        }
         return pool.writing(c -> {
             try (PreparedStatement ps = c.prepareStatement(CatalogRows.INSERT)) {
                 CatalogRows.bindInsert(ps, entry);
@@ -112,10 +115,24 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
         }
         return pool.inTransaction(c -> {
             List<Boolean> out = new java.util.ArrayList<>(entries.size());
+            PreparedStatement headers = null;
             try (PreparedStatement ps = c.prepareStatement(CatalogRows.INSERT)) {
                 for (CatalogEntry e : entries) {
                     CatalogRows.bindInsert(ps, e);
-                    out.add(ps.executeUpdate() == 1); // per row: which stores found their UID taken
+                    boolean added = ps.executeUpdate() == 1; // per row: which stores found their UID taken
+                    out.add(added);
+                    if (added && e.header() != null) { // the header commits with its row, never on its own
+                        headers = headers != null ? headers : c.prepareStatement(CatalogHeaders.UPSERT);
+                        CatalogHeaders.bind(headers, e.instance().sopInstanceUid(), e.header());
+                        headers.addBatch();
+                    }
+                }
+                if (headers != null) {
+                    headers.executeBatch();
+                }
+            } finally {
+                if (headers != null) {
+                    headers.close();
                 }
             }
             return out;
@@ -137,19 +154,58 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
                 for (int n : ps.executeBatch()) {
                     added += n > 0 ? n : n == java.sql.Statement.SUCCESS_NO_INFO ? 1 : 0;
                 }
+                insertHeadersBeside(c, entries);
                 return added;
             }
         });
     }
 
+    /** Headers of a batch whose rows may have been skipped: each only beside a row of the same bytes. */
+    private static void insertHeadersBeside(java.sql.Connection c, List<CatalogEntry> entries) throws SQLException {
+        if (entries.stream().noneMatch(e -> e.header() != null)) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(CatalogHeaders.INSERT_IF_SAME)) {
+            for (CatalogEntry e : entries) {
+                if (e.header() != null) {
+                    CatalogHeaders.bind(ps, e.instance().sopInstanceUid(), e.header());
+                    ps.setString(4, e.instance().sopInstanceUid().value());
+                    ps.setString(5, e.instance().sha256());
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
     @Override
     public boolean replace(CatalogEntry e) {
-        return pool.writing(c -> {
+        return pool.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement(CatalogRows.REPLACE)) {
                 CatalogRows.bindReplace(ps, e);
-                return ps.executeUpdate() == 1;
+                if (ps.executeUpdate() != 1) {
+                    return false;
+                }
             }
+            // the old header describes the old bytes: the new one replaces it, or none is kept
+            if (e.header() != null) {
+                CatalogHeaders.upsert(c, e);
+            } else {
+                CatalogHeaders.delete(c, e.instance().sopInstanceUid());
+            }
+            return true;
         });
+    }
+
+    @Override
+    public Optional<org.pacs.storage.StoredHeader> storedHeader(SopInstanceUid uid) {
+        return pool.withConnection(c -> CatalogHeaders.get(c, uid));
+    }
+
+    @Override
+    public Map<SopInstanceUid, org.pacs.storage.StoredHeader> storedHeaders(String studyInstanceUid,
+                                                                             String seriesInstanceUid) {
+        return pool.withConnection(c -> CatalogHeaders.ofStudy(c, studyInstanceUid, seriesInstanceUid));
     }
 
     @Override
@@ -363,7 +419,13 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     @Override
     public boolean delete(SopInstanceUid uid) {
-        return update("DELETE FROM instances WHERE sop_instance_uid = ?", uid.value());
+        return pool.inTransaction(c -> {
+            CatalogHeaders.delete(c, uid); // with its row, in the same transaction
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM instances WHERE sop_instance_uid = ?")) {
+                ps.setString(1, uid.value());
+                return ps.executeUpdate() > 0;
+            }
+        });
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
+import org.pacs.storage.StoredHeader;
 import org.pacs.storage.StoredInstance;
 import org.pacs.storage.blob.BlobInfo;
 import org.pacs.storage.blob.Digests;
@@ -22,6 +23,7 @@ import org.pacs.storage.catalog.MigrationState;
 import org.pacs.storage.dicom.DicomFile;
 import org.pacs.storage.dicom.DicomReader;
 import org.pacs.storage.index.InstanceMetadata;
+import org.pacs.storage.spool.HeaderCapture;
 import org.pacs.storage.spool.InstanceHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * archived blob (S3 GLACIER or DEEP_ARCHIVE, Azure Archive) cannot be read, so it is catalogued from its
  * metadata alone, findable by its UIDs, and a read asks for its restore: it is never dropped. A blob without
  * metadata (a file tier) is read once, header parsed and bytes hashed. Idle rows whose blob no tier holds are
- * then dropped; rows mid-migration are left to recovery, which knows which copy is authoritative.
+ * then dropped; rows mid-migration are left to recovery, which knows which copy is authoritative. Each added row
+ * gets its kept header back (as ingest keeps it) from the bytes read, except an archived blob's: its metadata and
+ * frames are then read from the tier once it is restored.
  */
 public final class CatalogRebuilder {
 
@@ -143,16 +147,21 @@ public final class CatalogRebuilder {
             if (fromMeta.isPresent()) {
                 StoredInstance i = fromMeta.get();
                 Map<Integer, String> attrs = Map.of();
+                StoredHeader kept = null;
                 Optional<Long> headerLength = InstanceMetadata.headerLength(b.metadata());
                 if (isArchived) {
-                    archived++; // catalogued from metadata; its first read asks for a restore
+                    archived++; // catalogued from metadata, with no kept header; its first read asks for a restore
                 } else if (headerLength.isPresent()) {
                     // a few bytes past the header let the reader see where Pixel Data starts, and stop there
+                    byte[] prefix;
                     try (InputStream in = tier.blobs().open(b.key(), 0, Math.min(b.size(), headerLength.get() + 16))) {
-                        attrs = CatalogAttributes.of(DicomReader.readHeader(in).dataset());
+                        prefix = in.readAllBytes();
                     }
+                    DicomFile header = DicomReader.readHeader(new java.io.ByteArrayInputStream(prefix));
+                    attrs = CatalogAttributes.of(header.dataset());
+                    kept = HeaderCapture.ofPrefix(prefix, header, b.size()).orElse(null);
                 }
-                return placed(tier, b, i, attrs);
+                return placed(tier, b, i, attrs, kept);
             }
             if (tier.blobs().carriesMetadata()) {
                 LOG.warn("{} in the {} tier carries none of our metadata: not written by pacs-storage, left alone",
@@ -180,17 +189,21 @@ public final class CatalogRebuilder {
             String sha = HexFormat.of().formatHex(md.digest());
             // age-based tier policies read storedAt, so a rebuilt row keeps the blob's age
             StoredInstance i = InstanceHeaders.describe(header, b.size(), sha, b.lastModified());
-            return placed(tier, b, i, CatalogAttributes.of(header.dataset()));
+            // the header kept as ingest keeps it: its bytes and frame layout, in ranged reads of the blob
+            StoredHeader kept = HeaderCapture.ofRanges((offset, length) -> tier.blobs().open(b.key(), offset, length),
+                    b.size()).orElse(null);
+            return placed(tier, b, i, CatalogAttributes.of(header.dataset()), kept);
         }
     }
 
     /** Keeps a blob only where the layout would put it: one anywhere else is an orphan, not an instance. */
-    private Optional<CatalogEntry> placed(TierStore tier, BlobInfo b, StoredInstance i, Map<Integer, String> attrs) {
+    private Optional<CatalogEntry> placed(TierStore tier, BlobInfo b, StoredInstance i, Map<Integer, String> attrs,
+                                          StoredHeader kept) {
         if (!tier.key(i).equals(b.key())) {
             LOG.warn("{} holds instance {} whose place is {}; left as an orphan", b.key(), i.sopInstanceUid(),
                     tier.key(i));
             return Optional.empty();
         }
-        return Optional.of(CatalogEntry.stored(i, attrs, tier.tier(), tiers.location(tier.tier())));
+        return Optional.of(CatalogEntry.stored(i, attrs, tier.tier(), tiers.location(tier.tier()), kept));
     }
 }

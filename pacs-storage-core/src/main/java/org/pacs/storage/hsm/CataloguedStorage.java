@@ -25,7 +25,8 @@ import org.pacs.storage.dicom.DicomDataset;
  * can serve as a tier of a larger HSM (which uses only {@link #blobStore()} and its own catalog) without
  * creating a catalog it would never use.
  */
-public abstract class CataloguedStorage implements StorageBackend, BlobBacked {
+public abstract class CataloguedStorage implements StorageBackend, BlobBacked,
+        org.pacs.storage.SupportsStoredHeaders {
 
     private final BlobStore blobs;
     private final Supplier<InstanceCatalog> catalog;
@@ -117,8 +118,20 @@ public abstract class CataloguedStorage implements StorageBackend, BlobBacked {
     }
 
     /** One ranged read of the stored bytes. */
+    @Override
     public InputStream open(SopInstanceUid uid, long offset, long length) {
         return storage().open(uid, offset, length);
+    }
+
+    @Override
+    public Optional<org.pacs.storage.StoredHeader> storedHeader(SopInstanceUid uid) {
+        return storage().storedHeader(uid);
+    }
+
+    @Override
+    public Map<SopInstanceUid, org.pacs.storage.StoredHeader> storedHeaders(String studyInstanceUid,
+                                                                             String seriesInstanceUid) {
+        return storage().storedHeaders(studyInstanceUid, seriesInstanceUid);
     }
 
     @Override

@@ -52,7 +52,8 @@ final class HsmIngest {
                 spooled.sopClassUid(), spooled.transferSyntaxUid(), spooled.sizeBytes(), spooled.sha256(),
                 config.clock().instant().truncatedTo(ChronoUnit.MILLIS));
         Map<Integer, String> attrs = CatalogAttributes.of(s.attributes());
-        CatalogEntry fresh = CatalogEntry.stored(stamped, attrs, StorageTier.HOT, tiers.location(StorageTier.HOT));
+        CatalogEntry fresh = CatalogEntry.stored(stamped, attrs, StorageTier.HOT, tiers.location(StorageTier.HOT),
+                s.storedHeader().orElse(null)); // the kept header commits with the row, in its group's transaction
         TierStore hot = tiers.tier(StorageTier.HOT);
         ReentrantLock lock = locks.lockFor(uid);
         lock.lock();

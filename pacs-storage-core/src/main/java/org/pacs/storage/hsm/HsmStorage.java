@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * At construction, migrations this node left unfinished (and any with an expired lease) are finished or rolled
  * back. The storage owns its backends and catalog and closes them.
  */
-public final class HsmStorage implements StorageBackend {
+public final class HsmStorage implements StorageBackend, org.pacs.storage.SupportsStoredHeaders {
 
     private static final Logger LOG = LoggerFactory.getLogger(HsmStorage.class);
     /** Upper bound of {@link #getMigrationCandidates(StorageTier, StorageTier)}. */
@@ -219,6 +219,7 @@ public final class HsmStorage implements StorageBackend {
     }
 
     /** {@code length} bytes of the stored instance from {@code offset}: one ranged read of its tier. */
+    @Override
     public InputStream open(SopInstanceUid uid, long offset, long length) {
         return read(uid, (t, i) -> t.blobs().open(t.key(i), offset, length));
     }
@@ -258,6 +259,20 @@ public final class HsmStorage implements StorageBackend {
 
     private Optional<CatalogEntry> live(SopInstanceUid uid) {
         return catalog.get(uid).filter(e -> e.migrationState() != MigrationState.REMOVING);
+    }
+
+    /** The header kept at ingest, from the catalog alone: no tier is asked, whatever class it is in. */
+    @Override
+    public Optional<org.pacs.storage.StoredHeader> storedHeader(SopInstanceUid uid) {
+        ensureOpen();
+        return catalog.storedHeader(uid);
+    }
+
+    @Override
+    public Map<SopInstanceUid, org.pacs.storage.StoredHeader> storedHeaders(String studyInstanceUid,
+                                                                             String seriesInstanceUid) {
+        ensureOpen();
+        return catalog.storedHeaders(studyInstanceUid, seriesInstanceUid);
     }
 
     @Override

@@ -150,10 +150,10 @@ public final class InstanceSpooler {
             }
             String sha = HexFormat.of().formatHex(md.digest());
             DicomFile header = DicomReader.readHeader(path);
-            PixelDataCheck.verify(path, header, size);
+            org.pacs.storage.StoredHeader kept = PixelDataCheck.verifyAndCapture(path, header, size);
             StoredInstance instance = InstanceHeaders.describe(header, size, sha, clock.instant());
             return new SpooledInstance(path, temporary, instance, InstanceHeaders.attributes(header, instance),
-                    header.headerLength());
+                    header.headerLength(), kept);
         } catch (RuntimeException e) {
             if (temporary) {
                 deleteQuietly(path);

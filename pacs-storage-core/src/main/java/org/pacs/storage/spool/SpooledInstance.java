@@ -22,14 +22,17 @@ public final class SpooledInstance implements AutoCloseable {
     private final StoredInstance instance;
     private final DicomDataset attributes;
     private final long headerLength;
+    private final org.pacs.storage.StoredHeader storedHeader;
     private final AtomicBoolean owned;
 
-    SpooledInstance(Path path, boolean temporary, StoredInstance instance, DicomDataset attributes, long headerLength) {
+    SpooledInstance(Path path, boolean temporary, StoredInstance instance, DicomDataset attributes, long headerLength,
+                    org.pacs.storage.StoredHeader storedHeader) {
         this.path = path;
         this.temporary = temporary;
         this.instance = instance;
         this.attributes = attributes;
         this.headerLength = headerLength;
+        this.storedHeader = storedHeader;
         this.owned = new AtomicBoolean(temporary);
     }
 
@@ -56,6 +59,15 @@ public final class SpooledInstance implements AutoCloseable {
     /** Bytes before Pixel Data (or the whole file without it): what a ranged read of the header needs. */
     public long headerLength() {
         return headerLength;
+    }
+
+    /**
+     * What the catalog keeps of the header, committed with the instance's row so metadata and frames need no
+     * full read of its tier; empty for a deflated data set or a header over {@link
+     * org.pacs.storage.StoredHeader#MAX_HEADER_BYTES} (one per store in flight: bounded memory).
+     */
+    public java.util.Optional<org.pacs.storage.StoredHeader> storedHeader() {
+        return java.util.Optional.ofNullable(storedHeader);
     }
 
     /** The exact bytes, from the start. */

@@ -278,4 +278,74 @@ abstract class AbstractInstanceCatalogTest {
         assertThat(catalog.list()).hasSize(1);
     }
 
+
+    private static CatalogEntry withHeader(CatalogEntry e, org.pacs.storage.StoredHeader h) {
+        return CatalogEntry.stored(e.instance(), e.attributes(), e.tier(), e.location(), h);
+    }
+
+    private static org.pacs.storage.StoredHeader header(int size, int seed, org.pacs.storage.PixelLayout p) {
+        byte[] b = new byte[size];
+        new java.util.Random(seed).nextBytes(b);
+        return new org.pacs.storage.StoredHeader(b, p);
+    }
+
+    @Test
+    void keptHeadersCommitWithTheirRowsAndGoWithThem() {
+        var h1 = header(5000, 1, org.pacs.storage.PixelLayout.nativeValue(5000, 1_000_000));
+        // encapsulated, 32-bit values at their top end included (stored as 4 bytes, read back unsigned)
+        var h2 = header(3000, 2, new org.pacs.storage.PixelLayout(3000, org.pacs.storage.PixelLayout.ENCAPSULATED,
+                new long[]{0, 4900}, new long[]{4892, 0xFFFFFFF0L}));
+        var h3 = new org.pacs.storage.StoredHeader(header(200, 3, null).part10(), List.of(
+                new org.pacs.storage.StoredHeader.Elided(0x00091010, VR.OB, 5000),
+                new org.pacs.storage.StoredHeader.Elided(0x60003000, VR.OW, 0xFFFFFFFEL)), null);
+        CatalogEntry a = withHeader(entry("1.5.1", "1.5", "1.5.8", "P1", null, 10, T0), h1);
+        CatalogEntry b = withHeader(entry("1.5.2", "1.5", "1.5.9", "P1", null, 10, T0), h2);
+        CatalogEntry c = entry("1.5.3", "1.5", "1.5.9", "P1", null, 10, T0);
+        assertThat(catalog.insertEach(List.of(a, b, c))).containsExactly(true, true, true);
+        assertThat(catalog.insert(withHeader(entry("2.5.1", "2.5", "2.5.8", "P2", null, 10, T0), h3))).isTrue();
+
+        assertThat(catalog.storedHeader(uid("1.5.1"))).hasValue(h1);
+        assertThat(catalog.storedHeader(uid("1.5.2"))).hasValue(h2);
+        assertThat(catalog.storedHeader(uid("1.5.3"))).isEmpty();
+        assertThat(catalog.storedHeader(uid("2.5.1"))).hasValue(h3);
+        assertThat(catalog.storedHeaders("1.5", null)).isEqualTo(Map.of(uid("1.5.1"), h1, uid("1.5.2"), h2));
+        assertThat(catalog.storedHeaders("1.5", "1.5.9")).isEqualTo(Map.of(uid("1.5.2"), h2));
+        assertThat(catalog.storedHeaders("9.9", null)).isEmpty();
+        // rows read back carry no header bytes
+        assertThat(catalog.get(uid("1.5.1")).orElseThrow().header()).isNull();
+
+        // a store that finds its UID taken leaves the first header alone
+        assertThat(catalog.insertEach(List.of(withHeader(a, h2)))).containsExactly(false);
+        assertThat(catalog.storedHeader(uid("1.5.1"))).hasValue(h1);
+        // a REPLACE store rewrites the header with its row, or drops it when it kept none
+        assertThat(catalog.replace(withHeader(a, h3))).isTrue();
+        assertThat(catalog.storedHeader(uid("1.5.1"))).hasValue(h3);
+        assertThat(catalog.replace(entry("1.5.1", "1.5", "1.5.8", "P1", null, 10, T0))).isTrue();
+        assertThat(catalog.storedHeader(uid("1.5.1"))).isEmpty();
+
+        assertThat(catalog.delete(uid("1.5.2"))).isTrue();
+        assertThat(catalog.storedHeader(uid("1.5.2"))).isEmpty();
+        assertThat(catalog.storedHeaders("1.5", null)).isEmpty();
+        // a removal in flight hides the header as it hides the row
+        assertThat(catalog.claim(uid("2.5.1"), "n1", T0, T0.plusSeconds(60))).isTrue();
+        assertThat(catalog.advance(uid("2.5.1"), "n1", MigrationState.NONE, MigrationState.REMOVING,
+                T0.plusSeconds(60))).isTrue();
+        assertThat(catalog.storedHeader(uid("2.5.1"))).isEmpty();
+    }
+
+    @Test
+    void aBatchKeepsHeadersOnlyBesideRowsOfTheSameBytes() {
+        var h1 = header(1000, 4, null);
+        var h2 = header(1200, 5, null);
+        CatalogEntry there = entry("1.6.1", "1.6", "1.6.8", "P1", null, 10, T0);
+        catalog.insert(there);
+        org.pacs.storage.StoredInstance i = there.instance();
+        CatalogEntry otherBytes = CatalogEntry.stored(new org.pacs.storage.StoredInstance(i.sopInstanceUid(),
+                i.studyInstanceUid(), i.seriesInstanceUid(), i.sopClassUid(), i.transferSyntaxUid(), 11,
+                "0".repeat(64), T0), there.attributes(), StorageTier.HOT, "hot:test", h1);
+        CatalogEntry fresh = withHeader(entry("1.6.2", "1.6", "1.6.8", "P1", null, 10, T0), h2);
+        assertThat(catalog.insertBatch(List.of(otherBytes, fresh))).isEqualTo(1);
+        assertThat(catalog.storedHeader(uid("1.6.1"))).as("another instance's header").isEmpty();
+        assertThat(catalog.storedHeader(uid("1.6.2"))).hasValue(h2);
+    }
 }

@@ -28,7 +28,7 @@ final class ArchiveReader implements MetadataSource, FrameSource {
 
     /** A compressed frame is held in memory while its fragments are gathered; larger ones are refused. */
     static final int MAX_ENCAPSULATED_FRAME = 256 * 1024 * 1024;
-    private static final long UNDEFINED = 0xFFFFFFFFL;
+    static final long UNDEFINED = 0xFFFFFFFFL;
 
     private final StorageBackend archive;
 
@@ -37,7 +37,7 @@ final class ArchiveReader implements MetadataSource, FrameSource {
     }
 
     /** The header of an opened instance and the element that stopped it (Pixel Data), if any. */
-    private record Opened(DicomFile file, InputStream in, int bulkTag, VR bulkVr, long bulkLength) {
+    record Opened(DicomFile file, InputStream in, int bulkTag, VR bulkVr, long bulkLength) {
         boolean hasPixelData() {
             return bulkTag == Tag.PixelData;
         }
@@ -46,35 +46,67 @@ final class ArchiveReader implements MetadataSource, FrameSource {
     @Override
     public InstanceHeader header(SopInstanceUid uid) {
         try (InputStream raw = archive.open(uid)) {
-            Opened o = open(raw);
-            Map<Integer, VR> bulk = new HashMap<>();
-            if (o.bulkTag() != 0) {
-                bulk.put(o.bulkTag(), o.bulkVr());
-            }
-            return new InstanceHeader(o.file().dataset(), o.file().transferSyntaxUid(), bulk);
+            return headerOf(open(raw));
         } catch (IOException e) {
             throw StorageException.unavailable("Could not read instance " + uid + ": " + e.getMessage(), e);
         }
+    }
+
+    /** What /metadata shows of an opened header. */
+    static InstanceHeader headerOf(Opened o) {
+        Map<Integer, VR> bulk = new HashMap<>();
+        if (o.bulkTag() != 0) {
+            bulk.put(o.bulkTag(), o.bulkVr());
+        }
+        return new InstanceHeader(o.file().dataset(), o.file().transferSyntaxUid(), bulk);
+    }
+
+    /** The instance's frame count, once the frames asked are known to exist (else the HttpError to answer). */
+    static int frameCount(SopInstanceUid uid, Opened o, List<Integer> numbers) {
+        if (!o.hasPixelData() && !positionKnown(o.file().transferSyntaxUid())) {
+            throw new HttpError(501, "Frames of instances in transfer syntax " + o.file().transferSyntaxUid()
+                    + " (big endian or deflated) are not offered; retrieve the whole instance instead.");
+        }
+        if (!o.hasPixelData()) {
+            throw new HttpError(404, "Instance " + uid + " has no Pixel Data, so it has no frames.");
+        }
+        int count = Math.max(1, o.file().dataset().getInt(Tag.NumberOfFrames).orElse(1));
+        for (int n : numbers) {
+            if (n < 1 || n > count) {
+                throw new HttpError(404, "Frame " + n + " does not exist: instance " + uid + " has " + count
+                        + " frame(s), numbered from 1.");
+            }
+        }
+        return count;
+    }
+
+    /** Bytes per native frame, checked against the Pixel Data length (CORRUPT when they do not fit). */
+    static long nativeFrameLength(SopInstanceUid uid, Opened o, int count) {
+        var ds = o.file().dataset();
+        long rows = ds.getInt(Tag.Rows).orElse(0);
+        long columns = ds.getInt(Tag.Columns).orElse(0);
+        long samples = ds.getInt(Tag.SamplesPerPixel).orElse(1);
+        long bits = ds.getInt(Tag.BitsAllocated).orElse(0);
+        long frameLength = (rows * columns * samples * bits + 7) / 8;
+        if (frameLength <= 0 || frameLength * count > o.bulkLength()) {
+            throw new StorageException(StorageException.Reason.CORRUPT, "Instance " + uid + " declares " + count
+                    + " frame(s) of " + rows + "x" + columns + "x" + samples + " at " + bits + " bits, which does not fit"
+                    + " its " + o.bulkLength() + " bytes of Pixel Data; its frames cannot be cut out.");
+        }
+        return frameLength;
+    }
+
+    /** The message when encapsulated frames cannot be told apart (several frames, no table, fragments != frames). */
+    static HttpError unknownFrameBoundaries(SopInstanceUid uid, int count, int fragments) {
+        return new HttpError(501, "Instance " + uid + " has " + count + " frames in " + fragments + " fragments and"
+                + " no offset table, so its frame boundaries are unknown; retrieve the whole instance instead.");
     }
 
     @Override
     public void frames(SopInstanceUid uid, List<Integer> numbers, FrameSink sink) throws IOException {
         try (InputStream raw = archive.open(uid)) {
             Opened o = open(raw);
-            if (!o.hasPixelData() && !positionKnown(o.file().transferSyntaxUid())) {
-                throw new HttpError(501, "Frames of instances in transfer syntax " + o.file().transferSyntaxUid()
-                        + " (big endian or deflated) are not offered; retrieve the whole instance instead.");
-            }
-            if (!o.hasPixelData()) {
-                throw new HttpError(404, "Instance " + uid + " has no Pixel Data, so it has no frames.");
-            }
-            int count = Math.max(1, o.file().dataset().getInt(Tag.NumberOfFrames).orElse(1));
-            for (int n : numbers) {
-                if (n < 1 || n > count) {
-                    throw new HttpError(404, "Frame " + n + " does not exist: instance " + uid + " has " + count
-                            + " frame(s), numbered from 1.");
-                }
-            }
+            int count = frameCount(uid, o, numbers);
             if (o.bulkLength() == UNDEFINED) {
                 encapsulatedFrames(uid, o, count, numbers, sink);
             } else {
@@ -107,17 +139,7 @@ final class ArchiveReader implements MetadataSource, FrameSource {
 
     private void nativeFrames(SopInstanceUid uid, Opened first, int count, List<Integer> numbers, FrameSink sink)
             throws IOException {
-        var ds = first.file().dataset();
-        long rows = ds.getInt(Tag.Rows).orElse(0);
-        long columns = ds.getInt(Tag.Columns).orElse(0);
-        long samples = ds.getInt(Tag.SamplesPerPixel).orElse(1);
-        long bits = ds.getInt(Tag.BitsAllocated).orElse(0);
-        long frameLength = (rows * columns * samples * bits + 7) / 8;
-        if (frameLength <= 0 || frameLength * count > first.bulkLength()) {
-            throw new StorageException(StorageException.Reason.CORRUPT, "Instance " + uid + " declares " + count
-                    + " frame(s) of " + rows + "x" + columns + "x" + samples + " at " + bits + " bits, which does not fit"
-                    + " its " + first.bulkLength() + " bytes of Pixel Data; its frames cannot be cut out.");
-        }
+        long frameLength = nativeFrameLength(uid, first, count);
         Opened o = first;
         InputStream extra = null;
         long at = 0; // bytes of Pixel Data consumed in the current stream
@@ -180,8 +202,7 @@ final class ArchiveReader implements MetadataSource, FrameSource {
             position += 8 + len;
         }
         if (count > 1 && offsets.length == 0 && fragment != count) {
-            throw new HttpError(501, "Instance " + uid + " has " + count + " frames in " + fragment + " fragments and"
-                    + " no offset table, so its frame boundaries are unknown; retrieve the whole instance instead.");
+            throw unknownFrameBoundaries(uid, count, fragment);
         }
         for (int n : numbers) {
             ByteArrayOutputStream b = wanted.get(n);
@@ -190,7 +211,7 @@ final class ArchiveReader implements MetadataSource, FrameSource {
         }
     }
 
-    private static int frameAt(long[] offsets, long position) {
+    static int frameAt(long[] offsets, long position) {
         int frame = 1;
         for (int i = 0; i < offsets.length; i++) {
             if (offsets[i] <= position) {
@@ -214,9 +235,12 @@ final class ArchiveReader implements MetadataSource, FrameSource {
         return offsets;
     }
 
-    /** Parses the header and the element header that stopped it, leaving {@code in} at that element's value. */
-    private static Opened open(InputStream raw) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(raw, 64 * 1024);
+    /**
+     * Parses the header and the element header that stopped it, leaving {@code in} at that element's value. A
+     * kept header (its bytes in memory) is parsed by the same code, so it gives exactly what the stored bytes give.
+     */
+    static Opened open(InputStream raw) throws IOException {
+        InputStream in = raw instanceof ByteArrayInputStream ? raw : new BufferedInputStream(raw, 64 * 1024);
         DicomFile f = DicomReader.readHeader(in);
         String ts = f.transferSyntaxUid();
         if (!positionKnown(ts)) {
@@ -247,7 +271,7 @@ final class ArchiveReader implements MetadataSource, FrameSource {
     }
 
     /** After a deflated header the stream position is wherever the inflater stopped; big endian is not cut. */
-    private static boolean positionKnown(String ts) {
+    static boolean positionKnown(String ts) {
         return !TransferSyntax.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN.equals(ts)
                 && !TransferSyntax.EXPLICIT_VR_BIG_ENDIAN.equals(ts);
     }

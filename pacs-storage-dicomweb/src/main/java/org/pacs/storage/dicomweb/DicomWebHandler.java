@@ -115,7 +115,7 @@ final class DicomWebHandler extends Handler.Abstract {
             case SEARCH_SERIES -> qido.search(ex, QueryLevel.SERIES, fixed(r));
             case SEARCH_INSTANCES -> qido.search(ex, QueryLevel.IMAGE, fixed(r));
             case RETRIEVE -> wado.retrieve(ex, wado.instances(r.study(), r.series(), r.instance()));
-            case METADATA -> wado.metadata(ex, wado.instances(r.study(), r.series(), r.instance()));
+            case METADATA -> wado.metadata(ex, wado.refs(r.study(), r.series(), r.instance()));
             case FRAMES -> wado.frames(ex, one(r), r.extra());
             case BULKDATA -> wado.bulkData(ex, one(r), r.extra());
             case DELETE -> {

@@ -74,8 +74,12 @@ public final class DicomWebServer implements AutoCloseable {
         connector.setPort(config.port());
         connector.setIdleTimeout(config.idleTimeout().toMillis());
         server.addConnector(connector);
-        handler = new DicomWebHandler(config, archive, security, metadata != null ? metadata : reader,
-                frames != null ? frames : reader, clock);
+        // headers kept at ingest answer metadata without a tier and frames with ranged reads, where the archive has them
+        StoredHeaderReader kept = archive instanceof org.pacs.storage.SupportsStoredHeaders s
+                ? new StoredHeaderReader(s, reader) : null;
+        handler = new DicomWebHandler(config, archive, security,
+                metadata != null ? metadata : kept != null ? kept : reader,
+                frames != null ? frames : kept != null ? kept : reader, clock);
         // /viewer (the OHIF viewer's files) first; DICOMweb answers the rest, as before
         server.setHandler(new org.eclipse.jetty.server.Handler.Sequence(
                 ViewerHandler.context(config, handler.authenticator()), handler));

@@ -11,4 +11,13 @@ public interface MetadataSource {
 
     /** The attributes of a stored instance; StorageException NOT_FOUND or ARCHIVED as the archive raises them. */
     InstanceHeader header(SopInstanceUid uid);
+
+    /**
+     * The headers of many instances of one study (of one series when {@code series} is not null) at once, by UID;
+     * those left out are read one by one through {@link #header}. The default gives none.
+     */
+    default java.util.Map<SopInstanceUid, InstanceHeader> headers(String study, String series,
+                                                                 java.util.List<SopInstanceUid> instances) {
+        return java.util.Map.of();
+    }
 }

@@ -62,6 +62,45 @@ final class WadoService {
         return out;
     }
 
+    /** Where an instance sits, all /metadata needs of its catalog row (for its BulkDataURIs). */
+    record Ref(String study, String series, SopInstanceUid sop) {
+    }
+
+    /**
+     * The instances of a study, series or one instance as {@link Ref}s; 404 when there are none. A study or series
+     * is one catalog query (its answer names each instance's series), with no row read per instance.
+     */
+    List<Ref> refs(String study, String series, String sop) {
+        List<Ref> out = new ArrayList<>();
+        if (sop != null) {
+            for (StoredInstance s : instances(study, series, sop)) {
+                out.add(new Ref(s.studyInstanceUid(), s.seriesInstanceUid(), s.sopInstanceUid()));
+            }
+            return out;
+        }
+        DicomDataset q = new DicomDataset();
+        q.set(Tag.QueryRetrieveLevel, VR.CS, "IMAGE");
+        q.set(Tag.StudyInstanceUID, VR.UI, study);
+        if (series != null) {
+            q.set(Tag.SeriesInstanceUID, VR.UI, series);
+        } else {
+            q.set(Tag.SeriesInstanceUID, VR.UI); // returned, to place each instance
+        }
+        q.set(Tag.SOPInstanceUID, VR.UI);
+        for (DicomDataset d : archive.find(q)) {
+            var uid = d.getUid(Tag.SOPInstanceUID);
+            var se = d.getUid(Tag.SeriesInstanceUID);
+            if (uid.isPresent() && se.isPresent()) {
+                out.add(new Ref(d.getUid(Tag.StudyInstanceUID).orElse(study), se.get(), SopInstanceUid.of(uid.get())));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new HttpError(404, "No instance is stored for " + (series != null ? "series " + series
+                    : "study " + study) + " in study " + study + ".");
+        }
+        return out;
+    }
+
     void retrieve(Exchange ex, List<StoredInstance> list) throws IOException {
         ex.studies.add(list.get(0).studyInstanceUid());
         for (StoredInstance s : list) {
@@ -82,18 +121,25 @@ final class WadoService {
         w.finish();
     }
 
-    void metadata(Exchange ex, List<StoredInstance> list) throws IOException {
+    void metadata(Exchange ex, List<Ref> list) throws IOException {
         QidoService.requireJsonAccepted(ex);
-        ex.studies.add(list.get(0).studyInstanceUid());
+        String study = list.get(0).study();
+        ex.studies.add(study);
+        // a study or series at once (one catalog query where headers are kept), the rest one by one
+        String series = list.stream().allMatch(s -> s.series().equals(list.get(0).series()))
+                ? list.get(0).series() : null;
+        Map<SopInstanceUid, InstanceHeader> kept = metadata.headers(study, series,
+                list.stream().map(Ref::sop).toList());
         List<InstanceHeader> headers = new ArrayList<>(list.size());
-        for (StoredInstance s : list) {
-            headers.add(Archived.call(archive, s.sopInstanceUid(), () -> metadata.header(s.sopInstanceUid())));
+        for (Ref s : list) {
+            InstanceHeader h = kept.get(s.sop());
+            headers.add(h != null ? h : Archived.call(archive, s.sop(), () -> metadata.header(s.sop())));
         }
         ex.json(200, MediaType.DICOM_JSON, g -> {
             g.writeStartArray();
             for (int i = 0; i < list.size(); i++) {
-                StoredInstance s = list.get(i);
-                String base = instanceUrl(ex, s);
+                Ref s = list.get(i);
+                String base = instanceUrl(ex, s.study(), s.series(), s.sop().value());
                 InstanceHeader h = headers.get(i);
                 DicomJson.write(g, h.attributes(), tag -> base + "/bulkdata/" + DicomJson.key(tag), h.bulkData());
             }
@@ -198,9 +244,8 @@ final class WadoService {
         return out;
     }
 
-    static String instanceUrl(Exchange ex, StoredInstance s) {
-        return ex.baseUrl() + "/studies/" + s.studyInstanceUid() + "/series/" + s.seriesInstanceUid()
-                + "/instances/" + s.sopInstanceUid();
+    static String instanceUrl(Exchange ex, String study, String series, String sop) {
+        return ex.baseUrl() + "/studies/" + study + "/series/" + series + "/instances/" + sop;
     }
 
     private static String clip(String s) {
