@@ -14,11 +14,21 @@ import org.pacs.storage.hsm.TierMetadata;
  * One catalogued instance: what the backend said about it, its query attributes, where it lives and where it
  * stands in a migration. Nullable components ({@code lastAccessed}, {@code migrationSource},
  * {@code migrationTarget}, {@code claimOwner}, {@code leaseExpiry}) are absent when not applicable.
+ * {@code hotCopy}: besides its home {@code tier} (warm or cold), the hot tier holds a verified cache copy, which
+ * reads are served from and a release pass may delete; always false when {@code tier} is hot.
  */
 public record CatalogEntry(StoredInstance instance, Map<Integer, String> attributes, StorageTier tier,
                            String location, Instant lastAccessed, MigrationState migrationState,
                            StorageTier migrationSource, StorageTier migrationTarget, String claimOwner,
-                           Instant leaseExpiry) {
+                           Instant leaseExpiry, boolean hotCopy) {
+
+    /** A row without a hot cache copy. */
+    public CatalogEntry(StoredInstance instance, Map<Integer, String> attributes, StorageTier tier, String location,
+                        Instant lastAccessed, MigrationState migrationState, StorageTier migrationSource,
+                        StorageTier migrationTarget, String claimOwner, Instant leaseExpiry) {
+        this(instance, attributes, tier, location, lastAccessed, migrationState, migrationSource, migrationTarget,
+                claimOwner, leaseExpiry, false);
+    }
 
     public CatalogEntry {
         Objects.requireNonNull(instance, "instance");
@@ -34,6 +44,7 @@ public record CatalogEntry(StoredInstance instance, Map<Integer, String> attribu
         Objects.requireNonNull(tier, "tier");
         location = location == null ? "" : location;
         Objects.requireNonNull(migrationState, "migrationState");
+        hotCopy = hotCopy && tier != StorageTier.HOT;
     }
 
     /** A freshly stored instance: no access yet, no migration. */

@@ -76,7 +76,15 @@ final class CatalogSchema {
                                     + " INCLUDE (StudyDate, study_uid, sop_instance_uid, migration_state)",
                             "CREATE INDEX ix_instances_patient_name_pattern ON instances (PatientName text_pattern_ops)",
                             "CREATE INDEX ix_instances_patient_name_lower ON instances"
-                                    + " (lower(PatientName) text_pattern_ops)")));
+                                    + " (lower(PatientName) text_pattern_ops)")),
+            // (version 3 is the stored-headers step, merged from its own branch: the steps run in version order)
+            // which tiers hold a copy: the home tier is the row's tier; hot_copy = 1 says hot holds a verified cache
+            // copy besides (watermark release, recall on read). One column keeps one index and a constant-time open;
+            // the partial index serves the release pass, "oldest access first among instances cached in hot"
+            new Step(4, List.of(
+                    "ALTER TABLE instances ADD COLUMN hot_copy SMALLINT NOT NULL DEFAULT 0",
+                    "CREATE INDEX ix_instances_hot_copy ON instances (last_activity, sop_instance_uid)"
+                            + " WHERE hot_copy = 1")));
 
     private CatalogSchema() {
     }

@@ -79,11 +79,13 @@ final class CopySteps {
                 out.failed.put(uid(e), corrupt);
             }
         });
+        boolean keepHot = keepsHotSource(source, target);
         List<CatalogEntry> committed = catalog.atomically(() -> {
             List<CatalogEntry> ok = new ArrayList<>();
             for (CatalogEntry e : verified) {
+                // watermark release: the hot source becomes a recorded cache copy in the same update
                 if (catalog.commitTier(uid(e), node, MigrationState.COPYING, tiers.location(target),
-                        MigrationState.COMMITTED, lease.get())) {
+                        MigrationState.COMMITTED, lease.get(), keepHot)) {
                     ok.add(e);
                 } else {
                     out.failed.put(uid(e), TierMigrator.lostClaim(uid(e)));
@@ -111,6 +113,11 @@ final class CopySteps {
                     continue;
                 }
                 faults.reached("copying");
+                if (target == StorageTier.HOT && e.hotCopy() && dest.verify(e.instance())) {
+                    copied.put(e, e.instance()); // promoted: hot already holds these very bytes
+                    faults.reached("copied");
+                    continue;
+                }
                 try (InputStream in = from.open(e.instance())) {
                     copied.put(e, dest.copyIn(in, e.instance(), to));
                     faults.reached("copied");
@@ -141,7 +148,7 @@ final class CopySteps {
     /** Removes the source copies in one batch, then returns the rows to NONE in one transaction. */
     private void finish(List<CatalogEntry> committed, StorageTier source, StorageTier target, MigrationOutcome out) {
         List<CatalogEntry> done = new ArrayList<>(committed);
-        if (config.deleteAfterMigration() && !committed.isEmpty()) {
+        if (config.deleteAfterMigration() && !keepsHotSource(source, target) && !committed.isEmpty()) {
             TierStore src = tiers.tier(source);
             try (BlobBatch from = src.batch()) {
                 for (CatalogEntry e : committed) {
@@ -179,6 +186,11 @@ final class CopySteps {
             return null;
         });
         done.forEach(e -> faults.reached("finished"));
+    }
+
+    /** With release: watermark a move out of hot leaves the hot copy as a cache (released at the watermark). */
+    private boolean keepsHotSource(StorageTier source, StorageTier target) {
+        return source == StorageTier.HOT && config.keepsHotCopies() && !tiers.inPlace(source, target);
     }
 
     private void rollback(CatalogEntry e, StorageTier target) {
