@@ -203,8 +203,11 @@ public final class HsmStorage implements StorageBackend {
             try {
                 space.checkRoom(StorageTier.HOT, s.instance().sizeBytes());
             } catch (StorageException full) {
-                release.trigger();
-                throw full;
+                // what is needed, and only then: a pass on this thread (one at a time) may free cache copies
+                if (release.pass().released() == 0) {
+                    throw full;
+                }
+                space.checkRoom(StorageTier.HOT, s.instance().sizeBytes());
             }
             StoredInstance stored;
             try {
