@@ -64,8 +64,13 @@ final class HotRecalls implements AutoCloseable {
 
     /** Whether a read of {@code e} should be followed by a recall. */
     boolean wanted(CatalogEntry e) {
-        return config.space().recallOnRead() && e.tier() != StorageTier.HOT && !e.hotCopy()
-                && e.migrationState() == MigrationState.NONE && !tiers.inPlace(StorageTier.HOT, e.tier());
+        return config.space().recallOnRead() && eligible(e);
+    }
+
+    /** In warm or cold, no hot copy yet, nothing in flight, and hot a store of its own. */
+    private boolean eligible(CatalogEntry e) {
+        return e.tier() != StorageTier.HOT && !e.hotCopy() && e.migrationState() == MigrationState.NONE
+                && !tiers.inPlace(StorageTier.HOT, e.tier());
     }
 
     /** The read's stream, which asks for the recall once it is closed (the answer has been sent). */
@@ -116,7 +121,7 @@ final class HotRecalls implements AutoCloseable {
         lock.lock();
         try {
             CatalogEntry e = catalog.get(uid).orElse(null);
-            if (e == null || !wanted(e)) {
+            if (e == null || !eligible(e)) {
                 return e != null && (e.hotCopy() || e.tier() == StorageTier.HOT);
             }
             StoredInstance i = e.instance();
