@@ -146,7 +146,7 @@ final class HotRecalls implements AutoCloseable {
                         + " to hot failed: " + ex.getMessage(), ex);
             }
             boolean good = copy.sha256().equals(i.sha256()) && copy.sizeBytes() == i.sizeBytes()
-                    && (!config.verifyAfterMigration() || hot.verify(i));
+                    && (!config.verifyAfterMigration() || hot.confirmsCopy(i));
             if (!good) {
                 undo.rollback(i, hot, MigrationState.RECALLING);
                 LOG.error("The recalled copy of {} does not match the catalog's SHA-256; removed it. Check the hot"

@@ -87,6 +87,17 @@ final class TierStore {
         }
     }
 
+    /**
+     * The store's confirmation that a copy {@link #copyIn} just wrote holds {@code i}'s bytes. A file store spools
+     * into its own spool directory, on its own file system, hashing the bytes as they are written, and renames that
+     * very file into place: the spool's SHA-256 (which the caller compared with the catalog's) is the store's own
+     * figure, and re-reading the file at once would only hash the page cache again. Any other store is asked
+     * ({@link #verify}).
+     */
+    boolean confirmsCopy(StoredInstance i) {
+        return store instanceof org.pacs.storage.file.FileBlobStore || verify(i);
+    }
+
     /** The store's own confirmation that it holds these exact bytes (see {@link BlobStore#verify}). */
     boolean verify(StoredInstance i) {
         return store.verify(key(i), i.sha256(), i.sizeBytes());
