@@ -229,8 +229,13 @@ final class HotRelease implements AutoCloseable {
 
     @Override
     public void close() {
-        background.shutdown();
-        passLock.lock(); // a pass under way finishes its chunk first
+        background.shutdown(); // a pass under way finishes first (each chunk settles its rows)
+        try {
+            background.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        passLock.lock(); // and one on a caller's thread
         passLock.unlock();
     }
 }
