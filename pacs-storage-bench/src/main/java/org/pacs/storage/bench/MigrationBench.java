@@ -97,18 +97,35 @@ public final class MigrationBench {
             double[] releaseW = new double[rounds];
             double[] unlinkW = new double[rounds];
             for (int r = 0; r < rounds; r++) {
+                // each case starts on a settled file system: the plain cases leave their creates and unlinks in
+                // the journal, which the next fsync (an HSM case's) would otherwise pay for
+                settle();
                 hsmW[r] = hsm(work.resolve("a" + r), files, threads, null, false);
+                double hsmCpu = LAST_CPU_MS;
+                settle();
                 moveW[r] = plainMove(work.resolve("move" + r), files, threads);
+                double moveCpu = LAST_CPU_MS;
+                settle();
                 Path plainDir = work.resolve("plain" + r);
+                long c0 = cpuNanos();
                 plainW[r] = CloudBench.seconds(count, threads,
                         i -> durableCopy(files.get(i), plainDir.resolve(i + ".dcm")));
+                double copyCpu = (cpuNanos() - c0) / 1e6;
+                settle();
                 Path keepDir = work.resolve("w" + r);
                 keepW[r] = hsm(keepDir, files, threads, null, true);
+                double keepCpu = LAST_CPU_MS;
+                settle();
                 releaseW[r] = releasePass(keepDir, count);
+                settle();
                 unlinkW[r] = plainUnlinks(plainDir, count);
                 System.out.printf(Locale.ROOT, "  round %d, hot -> warm: HSM immediate %.2f s, plain move %.2f s;"
                         + " HSM watermark %.2f s, plain copy %.2f s; release pass %.3f s, plain unlinks %.3f s%n",
                         r + 1, hsmW[r], moveW[r], keepW[r], plainW[r], releaseW[r], unlinkW[r]);
+                // CPU time of the process per instance: what a loaded machine's run queue stretches most
+                System.out.printf(Locale.ROOT, "           CPU per instance: HSM immediate %.2f ms, plain move %.2f ms,"
+                        + " HSM watermark %.2f ms, plain copy %.2f ms%n", hsmCpu / count, moveCpu / count,
+                        keepCpu / count, copyCpu / count);
             }
             double hsmWarm = median(hsmW);
             double plainWarm = median(plainW);
@@ -174,6 +191,19 @@ public final class MigrationBench {
         return String.format(Locale.ROOT, "%.2f-%.2f", lo, hi);
     }
 
+    /** CPU milliseconds of the last timed HSM migration or plain move (single-threaded harness: no race). */
+    private static double LAST_CPU_MS;
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** sync(1), untimed: what one case left in the page cache and the journal is written before the next. */
+    private static void settle() throws IOException, InterruptedException {
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
+    }
+
     private static HsmStorageConfig config(boolean watermark, long hotCapacity) {
         HsmStorageConfig c = HsmStorageConfig.defaults().withNodeId("bench")
                 .withDeleteAfterMigration(!Boolean.getBoolean("migrationbench.keepSource"));
@@ -185,8 +215,9 @@ public final class MigrationBench {
      * The release pass after a watermark migration in {@code dir}: reopened with a hot capacity below what hot
      * holds, so every cache copy is due; one thread, timed from the pass's start to its end.
      */
-    private static double releasePass(Path dir, int count) {
+    private static double releasePass(Path dir, int count) throws IOException, InterruptedException {
         try (HsmStorage hsm = open(dir, null, config(true, 1))) {
+            settle();
             long t0 = System.nanoTime();
             var r = hsm.releaseHotCopies();
             double s = (System.nanoTime() - t0) / 1e9;
@@ -236,12 +267,15 @@ public final class MigrationBench {
             for (int i = 0; i < uids.size(); i += per) {
                 batches.add(uids.subList(i, Math.min(uids.size(), i + per)));
             }
+            settle(); // the stores' writes are not the migration's
+            long c0 = cpuNanos();
             double s = CloudBench.seconds(batches.size(), threads, i -> {
                 var r = hsm.migrate(batches.get(i), to);
                 if (!r.failed().isEmpty()) {
                     throw new IllegalStateException("migration failed: " + r.failed());
                 }
             });
+            LAST_CPU_MS = (cpuNanos() - c0) / 1e6;
             if (hsm.getHsmStatistics().count(to) != uids.size()) {
                 throw new IllegalStateException("not every instance reached " + to);
             }
@@ -271,10 +305,14 @@ public final class MigrationBench {
             durableCopy(files.get(i), s);
             sources.add(s);
         }
-        return CloudBench.seconds(files.size(), threads, i -> {
+        settle();
+        long c0 = cpuNanos();
+        double s = CloudBench.seconds(files.size(), threads, i -> {
             durableCopy(sources.get(i), dir.resolve("dst").resolve(i + ".dcm"));
             Files.delete(sources.get(i));
         });
+        LAST_CPU_MS = (cpuNanos() - c0) / 1e6;
+        return s;
     }
 
     private static CloudStorageConfig s3Config(S3MockServer server, String bucket, int threads) {

@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
 final class HotRelease implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HotRelease.class);
-    static final int CHUNK = 64;
+    /** Rows per chunk: two catalog commits and one directory sync per chunk, claims held only while it deletes. */
+    static final int CHUNK = 256;
     /** Bounds the rows one pass steps over (kept or busy), and with it the pass's memory. */
     private static final int MAX_SKIPPED = 10_000;
 
@@ -157,7 +158,8 @@ final class HotRelease implements AutoCloseable {
     private long[] releaseChunk(List<CatalogEntry> chunk, java.util.Set<SopInstanceUid> skip) {
         String node = config.nodeId();
         List<ReentrantLock> held = new ArrayList<>();
-        List<SopInstanceUid> locked = locks.tryLockEach(chunk.stream().map(HotRelease::uid).toList(), held);
+        java.util.Set<SopInstanceUid> locked = new java.util.HashSet<>(
+                locks.tryLockEach(chunk.stream().map(HotRelease::uid).toList(), held));
         long kept = 0;
         try {
             List<CatalogEntry> confirmed = new ArrayList<>();

@@ -73,7 +73,7 @@ class HsmReleaseCrashTest {
     @Test
     void crashAtEveryReleaseStepLeavesEveryInstanceReadableAndVerifyClean() {
         String[] steps = {"release-begun", "release-deleted", "released", "release-deleted"};
-        int[] nth = {5, 70, 20, 3}; // inside the first chunk, in the second, ...; the last one during recovery too
+        int[] nth = {5, 70, 20, 3}; // part-way through the pass's chunk; the last also hits the recovery at open
         for (int i = 0; i < steps.length; i++) {
             ForkedJvm.Result r = ForkedJvm.run(HsmReleaseCrashMain.class,
                     List.of("-Xmx256m", "-Dpacs.hsm.crashAt=" + steps[i], "-Dpacs.hsm.crashAfter=" + nth[i]),
