@@ -24,6 +24,11 @@ public class StorageException extends RuntimeException {
         ARCHIVED,
         /** Credentials were refused or the caller lacks the permission. */
         PERMISSION_DENIED,
+        /**
+         * A tier has reached its capacity (configured, or its file system is full): nothing was stored; raise the
+         * capacity, release hot copies ({@code pacs-storage release}) or add a tier.
+         */
+        OUT_OF_SPACE,
         /** The operation is not offered by this backend. */
         UNSUPPORTED,
         /** Anything else: a bug or an unexpected local I/O failure. */

@@ -26,6 +26,8 @@ import org.pacs.storage.blob.BlobStore;
 import org.pacs.storage.hsm.CatalogRebuilder;
 import org.pacs.storage.hsm.HsmStorage;
 import org.pacs.storage.hsm.HsmStorageConfig;
+import org.pacs.storage.hsm.ReleaseResult;
+import org.pacs.storage.hsm.SpaceConfig;
 import org.pacs.storage.hsm.MigrationResult;
 import org.pacs.storage.hsm.StorageTier;
 import org.pacs.storage.hsm.TierPolicy;
@@ -64,6 +66,7 @@ public final class Archive implements AutoCloseable {
             InstanceCatalog catalog = openCatalog(config.catalog());
             opened.add(catalog);
             HsmStorage hsm = new HsmStorage(byTier, catalog, hsmConfig(config.hsm())
+                    .withSpace(space(config))
                     .withDuplicatePolicy(hotDuplicatePolicy(config)));
             opened.add(hsm);
             return new Archive(config, tiers, hsm, opened);
@@ -90,6 +93,22 @@ public final class Archive implements AutoCloseable {
         TierConfig hot = config.tiers().get("hot");
         ConfigValue v = hot == null ? null : hot.settings().get("duplicate-policy");
         return v == null ? null : org.pacs.storage.spi.SettingValues.duplicatePolicy("duplicate-policy", v.value());
+    }
+
+    /** hsm.release, the watermarks, recall-on-read and each tier's capacity. */
+    static SpaceConfig space(CliConfig config) {
+        HsmConfig h = config.hsm();
+        SpaceConfig s = SpaceConfig.DEFAULTS
+                .withRelease(h.release() == HsmConfig.Release.WATERMARK ? SpaceConfig.ReleaseMode.WATERMARK
+                        : SpaceConfig.ReleaseMode.IMMEDIATE)
+                .withWatermarks(h.highWatermark(), h.lowWatermark())
+                .withRecallOnRead(h.recallOnRead());
+        for (TierConfig t : config.tiers().values()) {
+            if (t.capacity().isPresent()) {
+                s = s.withCapacity(StorageTier.parse(t.tier()), t.capacity().getAsLong());
+            }
+        }
+        return s;
     }
 
     static HsmStorageConfig hsmConfig(HsmConfig h) {
@@ -124,8 +143,12 @@ public final class Archive implements AutoCloseable {
         return tiers;
     }
 
-    /** Count and bytes one tier holds. */
-    public record TierUsage(String type, long instances, long bytes) {
+    /**
+     * Count and bytes of the instances whose home is one tier; {@code usedBytes} adds hot's cache copies
+     * ({@code cachedCopies} of them); capacity -1 when the tier has none.
+     */
+    public record TierUsage(String type, long instances, long bytes, long cachedCopies, long usedBytes,
+                            long capacity) {
     }
 
     /** From the catalog: what each configured tier holds. */
@@ -134,9 +157,27 @@ public final class Archive implements AutoCloseable {
         Map<String, TierUsage> out = new LinkedHashMap<>();
         for (String name : tiers.keySet()) {
             StorageTier t = StorageTier.parse(name);
-            out.put(name, new TierUsage(config.tiers().get(name).type(), s.count(t), s.bytes(t)));
+            out.put(name, new TierUsage(config.tiers().get(name).type(), s.count(t), s.bytes(t),
+                    t == StorageTier.HOT ? s.hotCopies() : 0, s.usedBytes(t), s.capacity(t)));
         }
         return out;
+    }
+
+    /** The watermarks and the release mode, for stats. */
+    public Map<String, Object> spaceSettings() {
+        HsmConfig h = config.hsm();
+        return Json.object("release", h.release().name().toLowerCase(Locale.ROOT), "highWatermark",
+                h.highWatermark(), "lowWatermark", h.lowWatermark(), "recallOnRead", h.recallOnRead());
+    }
+
+    /** The tiers holding a copy of the instance, its home tier first (then hot, when it keeps a cache copy). */
+    public List<String> copiesOf(SopInstanceUid uid) {
+        return hsm.copies(uid).stream().map(t -> t.name().toLowerCase(Locale.ROOT)).toList();
+    }
+
+    /** One release pass (see {@link HsmStorage#releaseHotCopies()}). */
+    public ReleaseResult release() {
+        return hsm.releaseHotCopies();
     }
 
     /** Migrations done and failed so far (catalog counters, summed over every node sharing it). */

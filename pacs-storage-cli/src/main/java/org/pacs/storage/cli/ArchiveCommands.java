@@ -34,12 +34,25 @@ final class ArchiveCommands {
                         Units.humanBytes(all.totalBytes()), all.patientsCount(), all.studiesCount(),
                         all.seriesCount()));
                 for (Map.Entry<String, Archive.TierUsage> t : archive.tierUsage().entrySet()) {
-                    tiers.put(t.getKey(), Json.object("type", t.getValue().type(), "instances",
-                            t.getValue().instances(), "bytes", t.getValue().bytes()));
-                    text.append(String.format("  %-5s %-6s %8d instances  %s%n", t.getKey(), t.getValue().type(),
-                            t.getValue().instances(), Units.humanBytes(t.getValue().bytes())));
+                    Archive.TierUsage u = t.getValue();
+                    tiers.put(t.getKey(), Json.object("type", u.type(), "instances", u.instances(), "bytes",
+                            u.bytes(), "cachedCopies", u.cachedCopies(), "usedBytes", u.usedBytes(), "capacity",
+                            u.capacity()));
+                    String used = u.capacity() < 0 ? "" : String.format(java.util.Locale.ROOT,
+                            "  used %s of %s (%.1f%%)", Units.humanBytes(u.usedBytes()), Units.humanBytes(u.capacity()),
+                            100.0 * u.usedBytes() / u.capacity());
+                    String cached = u.cachedCopies() == 0 ? "" : String.format("  + %d cached copies",
+                            u.cachedCopies());
+                    text.append(String.format("  %-5s %-6s %8d instances  %s%s%s%n", t.getKey(), u.type(),
+                            u.instances(), Units.humanBytes(u.bytes()), cached, used));
                 }
                 json.put("tiers", tiers);
+                Map<String, Object> space = archive.spaceSettings();
+                json.put("space", space);
+                text.append(String.format("release: %s, high watermark %s, low watermark %s, recall on read %s%n",
+                        space.get("release"), Units.formatFraction((Double) space.get("highWatermark")),
+                        Units.formatFraction((Double) space.get("lowWatermark")),
+                        (Boolean) space.get("recallOnRead") ? "on" : "off"));
                 archive.migrationCounters().ifPresent(c -> {
                     json.put("migrations", c);
                     text.append(String.format("migrations: %s completed, %s failed%n", c.get("completed"),

@@ -64,6 +64,7 @@ final class ConfigCommand implements Callable<Integer> {
             for (Map.Entry<String, ConfigValue> e : t.settings().entrySet()) {
                 tier.put(e.getKey(), t.isSecret(e.getKey()) ? MASK : e.getValue().value());
             }
+            t.capacitySetting().ifPresent(v -> tier.put("capacity", v.value()));
         }
         doc.set("hsm", tree(c.hsm()));
         doc.set("migration", tree(c.migration()));

@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
             DemoCommand.class, GenerateCommand.class, StoreCommand.class, InstanceCommands.Retrieve.class,
             InstanceCommands.Find.class, InstanceCommands.Remove.class, InstanceCommands.Exists.class,
             ArchiveCommands.Stats.class, ArchiveCommands.Verify.class, ArchiveCommands.RebuildIndex.class,
-            TierCommands.Tier.class, TierCommands.Migrate.class, TierCommands.Restore.class,
+            TierCommands.Tier.class, TierCommands.Migrate.class, TierCommands.Release.class, TierCommands.Restore.class,
             TierCommands.RestoreStatus.class, ServeCommand.class, UserCommands.class, ConfigCommand.class, AuditCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:an operation failed", "2:usage or configuration error"})

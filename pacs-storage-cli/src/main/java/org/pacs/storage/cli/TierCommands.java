@@ -28,14 +28,57 @@ final class TierCommands {
         return t;
     }
 
-    @Command(name = "tier", description = "Prints the tier an instance is on.")
+    @Command(name = "tier", description = "Prints the tier an instance is on, and every tier holding a copy of it"
+            + " (hot keeps a cache copy with release: watermark or recall-on-read).")
     static final class Tier extends SingleUidCommand {
 
         @Override
         int run(Archive archive, SopInstanceUid u) {
             String tier = archive.tierOf(u);
-            root.print(Json.object("SOPInstanceUID", u.value(), "tier", tier), tier);
+            List<String> copies = archive.copiesOf(u);
+            String text = copies.size() == 1 ? tier : tier + " (copies: " + String.join(", ", copies) + ")";
+            root.print(Json.object("SOPInstanceUID", u.value(), "tier", tier, "copies", copies), text);
             return PacsStorageCli.OK;
+        }
+    }
+
+    @Command(name = "release", description = "One release pass: when the hot tier holds more than hsm.high-watermark"
+            + " of its capacity, deletes hot copies of instances kept in warm or cold (a cache), least recently used"
+            + " first, down to hsm.low-watermark. Never the only copy.")
+    static final class Release implements Callable<Integer> {
+
+        @ParentCommand
+        PacsStorageCli root;
+
+        @Override
+        public Integer call() {
+            try (Archive archive = root.openArchive()) {
+                org.pacs.storage.hsm.ReleaseResult r = archive.release();
+                Map<String, Object> json = Json.object("released", r.released(), "releasedBytes", r.releasedBytes(),
+                        "usedBefore", r.usedBefore(), "usedAfter", r.usedAfter(), "capacity", r.capacity(),
+                        "highWatermark", r.highWatermark(), "lowWatermark", r.lowWatermark(), "kept", r.kept(),
+                        "durationMs", r.duration().toMillis());
+                root.print(json, describe(r));
+                return r.kept() == 0 ? PacsStorageCli.OK : PacsStorageCli.FAILED;
+            }
+        }
+
+        static String describe(org.pacs.storage.hsm.ReleaseResult r) {
+            if (r.capacity() < 0) {
+                return "The hot tier has no capacity (an object store without tiers.hot.capacity): nothing to"
+                        + " release.";
+            }
+            String level = String.format(Locale.ROOT, "hot holds %s of %s (%.1f%%; high %s, low %s)",
+                    org.pacs.storage.cli.config.Units.humanBytes(r.usedAfter()),
+                    org.pacs.storage.cli.config.Units.humanBytes(r.capacity()), 100.0 * r.usedAfter() / r.capacity(),
+                    org.pacs.storage.cli.config.Units.formatFraction(r.highWatermark()),
+                    org.pacs.storage.cli.config.Units.formatFraction(r.lowWatermark()));
+            String head = r.released() == 0 && r.usedBefore() <= r.highWatermark() * r.capacity()
+                    ? "Below the high watermark: nothing released; " + level + "."
+                    : "Released " + r.released() + " hot copies (" + org.pacs.storage.cli.config.Units.humanBytes(
+                    r.releasedBytes()) + ") in " + r.duration().toMillis() + " ms; " + level + ".";
+            return r.kept() == 0 ? head : head + " Kept " + r.kept() + " whose warm or cold copy could not be"
+                    + " confirmed: run verify.";
         }
     }
 

@@ -15,6 +15,8 @@ import org.pacs.storage.hsm.TierMetadata;
  * One catalogued instance: what the backend said about it, its query attributes, where it lives and where it
  * stands in a migration. Nullable components ({@code lastAccessed}, {@code migrationSource},
  * {@code migrationTarget}, {@code claimOwner}, {@code leaseExpiry}) are absent when not applicable.
+ * {@code hotCopy}: besides its home {@code tier} (warm or cold), the hot tier holds a verified cache copy, which
+ * reads are served from and a release pass may delete; always false when {@code tier} is hot.
  * {@code header} is the header kept at ingest, written with the row (in the same transaction) when present; rows
  * read back from the catalog never carry it (it is read on its own, {@link InstanceCatalog#storedHeader}), so a
  * listing holds no header bytes.
@@ -22,15 +24,30 @@ import org.pacs.storage.hsm.TierMetadata;
 public record CatalogEntry(StoredInstance instance, Map<Integer, String> attributes, StorageTier tier,
                            String location, Instant lastAccessed, MigrationState migrationState,
                            StorageTier migrationSource, StorageTier migrationTarget, String claimOwner,
-                           Instant leaseExpiry, StoredHeader header) {
+                           Instant leaseExpiry, boolean hotCopy, StoredHeader header) {
 
-    /** A row without a kept header. */
-    public CatalogEntry(StoredInstance instance, Map<Integer, String> attributes, StorageTier tier,
-                        String location, Instant lastAccessed, MigrationState migrationState,
-                        StorageTier migrationSource, StorageTier migrationTarget, String claimOwner,
-                        Instant leaseExpiry) {
+    /** A row without a hot cache copy or a kept header. */
+    public CatalogEntry(StoredInstance instance, Map<Integer, String> attributes, StorageTier tier, String location,
+                        Instant lastAccessed, MigrationState migrationState, StorageTier migrationSource,
+                        StorageTier migrationTarget, String claimOwner, Instant leaseExpiry) {
         this(instance, attributes, tier, location, lastAccessed, migrationState, migrationSource, migrationTarget,
-                claimOwner, leaseExpiry, null);
+                claimOwner, leaseExpiry, false, null);
+    }
+
+    /** A row as the catalog reads it back: with its hot-copy flag, never a header. */
+    public CatalogEntry(StoredInstance instance, Map<Integer, String> attributes, StorageTier tier, String location,
+                        Instant lastAccessed, MigrationState migrationState, StorageTier migrationSource,
+                        StorageTier migrationTarget, String claimOwner, Instant leaseExpiry, boolean hotCopy) {
+        this(instance, attributes, tier, location, lastAccessed, migrationState, migrationSource, migrationTarget,
+                claimOwner, leaseExpiry, hotCopy, null);
+    }
+
+    /** A row to write with the header kept at ingest (null: none kept). */
+    public CatalogEntry(StoredInstance instance, Map<Integer, String> attributes, StorageTier tier, String location,
+                        Instant lastAccessed, MigrationState migrationState, StorageTier migrationSource,
+                        StorageTier migrationTarget, String claimOwner, Instant leaseExpiry, StoredHeader header) {
+        this(instance, attributes, tier, location, lastAccessed, migrationState, migrationSource, migrationTarget,
+                claimOwner, leaseExpiry, false, header);
     }
 
     public CatalogEntry {
@@ -47,6 +64,7 @@ public record CatalogEntry(StoredInstance instance, Map<Integer, String> attribu
         Objects.requireNonNull(tier, "tier");
         location = location == null ? "" : location;
         Objects.requireNonNull(migrationState, "migrationState");
+        hotCopy = hotCopy && tier != StorageTier.HOT;
     }
 
     /** A freshly stored instance: no access yet, no migration. */

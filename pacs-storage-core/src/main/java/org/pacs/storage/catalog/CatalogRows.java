@@ -27,7 +27,7 @@ final class CatalogRows {
             cols.append(", ").append(CatalogAttributes.COLUMNS.get(tag));
         }
         cols.append(", tier, location, size_bytes, sha256, stored_at, last_accessed, last_activity,"
-                + " migration_state, migration_source, migration_target, claim_owner, lease_expiry");
+                + " migration_state, migration_source, migration_target, claim_owner, lease_expiry, hot_copy");
         COLUMNS = cols.toString();
         int n = COLUMNS.split(",").length;
         INSERT = "INSERT INTO instances (" + COLUMNS + ") VALUES (" + "?, ".repeat(n - 1) + "?)"
@@ -38,7 +38,7 @@ final class CatalogRows {
             set.append(", ").append(CatalogAttributes.COLUMNS.get(tag)).append(" = ?");
         }
         set.append(", tier = ?, location = ?, size_bytes = ?, sha256 = ?, stored_at = ?, last_accessed = NULL,"
-                + " last_activity = ? WHERE sop_instance_uid = ? AND migration_state = 'NONE'");
+                + " hot_copy = 0, last_activity = ? WHERE sop_instance_uid = ? AND migration_state = 'NONE'");
         REPLACE = set.toString();
     }
 
@@ -81,7 +81,8 @@ final class CatalogRows {
         ps.setString(i++, e.migrationSource() == null ? null : e.migrationSource().name());
         ps.setString(i++, e.migrationTarget() == null ? null : e.migrationTarget().name());
         ps.setString(i++, e.claimOwner());
-        setMillis(ps, i, e.leaseExpiry());
+        setMillis(ps, i++, e.leaseExpiry());
+        ps.setInt(i, e.hotCopy() ? 1 : 0);
     }
 
     static CatalogEntry read(ResultSet rs) throws SQLException {
@@ -109,9 +110,11 @@ final class CatalogRows {
         StorageTier source = tier(rs.getString(i++));
         StorageTier target = tier(rs.getString(i++));
         String owner = rs.getString(i++);
-        Instant lease = millis(rs, i);
+        Instant lease = millis(rs, i++);
+        boolean hotCopy = rs.getInt(i) != 0;
         StoredInstance inst = new StoredInstance(uid, study, series, sopClass, ts, size, sha, storedAt);
-        return new CatalogEntry(inst, attrs, tier, location, lastAccessed, state, source, target, owner, lease);
+        return new CatalogEntry(inst, attrs, tier, location, lastAccessed, state, source, target, owner, lease,
+                hotCopy);
     }
 
     private static StorageTier tier(String s) {

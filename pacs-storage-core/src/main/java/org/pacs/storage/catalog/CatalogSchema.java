@@ -83,7 +83,14 @@ final class CatalogSchema {
                     List.of("CREATE TABLE instance_headers (sop_instance_uid VARCHAR(64) NOT NULL PRIMARY KEY,"
                             + " header BLOB NOT NULL, frame_offsets BLOB)"),
                     List.of("CREATE TABLE instance_headers (sop_instance_uid VARCHAR(64) NOT NULL PRIMARY KEY,"
-                            + " header BYTEA NOT NULL, frame_offsets BYTEA)")));
+                            + " header BYTEA NOT NULL, frame_offsets BYTEA)")),
+            // which tiers hold a copy: the home tier is the row's tier; hot_copy = 1 says hot holds a verified cache
+            // copy besides (watermark release, recall on read). One column keeps one index and a constant-time open;
+            // the partial index serves the release pass, "oldest access first among instances cached in hot"
+            new Step(4, List.of(
+                    "ALTER TABLE instances ADD COLUMN hot_copy SMALLINT NOT NULL DEFAULT 0",
+                    "CREATE INDEX ix_instances_hot_copy ON instances (last_activity, sop_instance_uid)"
+                            + " WHERE hot_copy = 1")));
 
     private CatalogSchema() {
     }

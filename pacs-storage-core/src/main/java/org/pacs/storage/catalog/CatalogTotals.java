@@ -28,6 +28,16 @@ final class CatalogTotals {
         return m;
     }
 
+    /** Count and bytes of the hot tier's cache copies (rows whose home is warm or cold), by the partial index. */
+    static InstanceCatalog.TierUsage hotCopies(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(size_bytes), 0)"
+                + " FROM instances WHERE hot_copy = 1 AND migration_state <> 'REMOVING'");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new InstanceCatalog.TierUsage(rs.getLong(1), rs.getLong(2));
+        }
+    }
+
     static StorageStatistics statistics(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(size_bytes), 0),"
                 + " COUNT(DISTINCT study_uid), COUNT(DISTINCT series_uid), COUNT(DISTINCT COALESCE(PatientID, ''))"

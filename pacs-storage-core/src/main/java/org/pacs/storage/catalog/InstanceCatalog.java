@@ -146,6 +146,34 @@ public interface InstanceCatalog extends AutoCloseable {
     boolean commitTier(SopInstanceUid uid, String owner, MigrationState from, String location,
                        MigrationState next, Instant leaseUntil);
 
+    /**
+     * {@link #commitTier} that, with {@code keepHotCopy}, records the hot source as a cache copy in the same update
+     * (watermark release: a migration out of hot keeps it). A commit into hot always clears the record (the copy is
+     * then the home one); otherwise an existing hot cache copy stays recorded.
+     */
+    boolean commitTier(SopInstanceUid uid, String owner, MigrationState from, String location,
+                       MigrationState next, Instant leaseUntil, boolean keepHotCopy);
+
+    /**
+     * NONE → {@code state}, claiming the row: {@link MigrationState#RECALLING} (a cache copy to hot) only when the
+     * row lives in warm or cold with no hot copy recorded; {@link MigrationState#RELEASING} only when a hot copy is
+     * recorded. False (nothing changed) otherwise, or when another node holds a live claim.
+     */
+    boolean beginHotCopyChange(SopInstanceUid uid, String owner, MigrationState state, Instant now,
+                               Instant leaseUntil);
+
+    /** {@code from} (RECALLING or RELEASING) → NONE with hot_copy set to {@code hotCopy}, claim released. */
+    boolean finishHotCopyChange(SopInstanceUid uid, String owner, MigrationState from, boolean hotCopy);
+
+    /**
+     * Rows with a recorded hot cache copy, no migration in flight and no live claim, least recently used first
+     * (last access, else store time): what a release pass deletes first.
+     */
+    List<CatalogEntry> hotCopies(int limit, Instant now);
+
+    /** Count and bytes of the hot tier's cache copies (besides the rows whose tier is hot). */
+    TierUsage hotCopyUsage();
+
     /** Back to NONE with source and target cleared and the claim released. */
     boolean finish(SopInstanceUid uid, String owner, MigrationState from);
 

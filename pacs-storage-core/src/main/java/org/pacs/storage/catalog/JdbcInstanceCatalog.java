@@ -386,10 +386,53 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
     @Override
     public boolean commitTier(SopInstanceUid uid, String owner, MigrationState from, String location,
                               MigrationState next, Instant leaseUntil) {
+        return commitTier(uid, owner, from, location, next, leaseUntil, false);
+    }
+
+    @Override
+    public boolean commitTier(SopInstanceUid uid, String owner, MigrationState from, String location,
+                              MigrationState next, Instant leaseUntil, boolean keepHotCopy) {
         return update("UPDATE instances SET tier = migration_target, location = ?, migration_state = ?,"
-                        + " lease_expiry = ? WHERE sop_instance_uid = ? AND claim_owner = ? AND migration_state = ?"
-                        + " AND migration_target IS NOT NULL", location == null ? "" : location, next.name(),
-                leaseUntil.toEpochMilli(), uid.value(), owner, from.name());
+                        + " lease_expiry = ?, hot_copy = CASE WHEN migration_target = 'HOT' THEN 0"
+                        + " WHEN ? = 1 THEN 1 ELSE hot_copy END WHERE sop_instance_uid = ? AND claim_owner = ?"
+                        + " AND migration_state = ? AND migration_target IS NOT NULL", location == null ? ""
+                        : location, next.name(), leaseUntil.toEpochMilli(), keepHotCopy ? 1 : 0, uid.value(), owner,
+                from.name());
+    }
+
+    @Override
+    public boolean beginHotCopyChange(SopInstanceUid uid, String owner, MigrationState state, Instant now,
+                                      Instant leaseUntil) {
+        String sql = switch (state) {
+            case RECALLING -> "UPDATE instances SET migration_state = 'RECALLING', migration_source = tier,"
+                    + " migration_target = 'HOT', claim_owner = ?, lease_expiry = ? WHERE sop_instance_uid = ?"
+                    + " AND migration_state = 'NONE' AND tier <> 'HOT' AND hot_copy = 0 AND" + CLAIMABLE;
+            case RELEASING -> "UPDATE instances SET migration_state = 'RELEASING', migration_source = 'HOT',"
+                    + " migration_target = tier, claim_owner = ?, lease_expiry = ? WHERE sop_instance_uid = ?"
+                    + " AND migration_state = 'NONE' AND hot_copy = 1 AND" + CLAIMABLE;
+            default -> throw new IllegalArgumentException("not a hot copy change: " + state);
+        };
+        return update(sql, owner, leaseUntil.toEpochMilli(), uid.value(), owner, now.toEpochMilli());
+    }
+
+    @Override
+    public boolean finishHotCopyChange(SopInstanceUid uid, String owner, MigrationState from, boolean hotCopy) {
+        return update("UPDATE instances SET migration_state = 'NONE', migration_source = NULL,"
+                + " migration_target = NULL, claim_owner = NULL, lease_expiry = NULL, hot_copy = ?"
+                + " WHERE sop_instance_uid = ? AND claim_owner = ? AND migration_state = ?", hotCopy ? 1 : 0,
+                uid.value(), owner, from.name());
+    }
+
+    @Override
+    public List<CatalogEntry> hotCopies(int limit, Instant now) {
+        // the partial index ix_instances_hot_copy orders the cached rows by last activity
+        return query(SELECT + " WHERE hot_copy = 1 AND migration_state = 'NONE' AND" + CLAIMABLE
+                + " ORDER BY last_activity, sop_instance_uid LIMIT ?", "", now.toEpochMilli(), limit);
+    }
+
+    @Override
+    public TierUsage hotCopyUsage() {
+        return pool.withConnection(CatalogTotals::hotCopies);
     }
 
     @Override

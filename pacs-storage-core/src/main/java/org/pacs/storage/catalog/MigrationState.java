@@ -16,5 +16,15 @@ public enum MigrationState {
     /** The provider class is being changed in place. Recovery: read the class back and commit or revert. */
     CHANGING_CLASS,
     /** The instance is being removed; the row goes once the bytes are gone. Recovery: finish the removal. */
-    REMOVING
+    REMOVING,
+    /**
+     * A cache copy is being written to hot (recall on read); {@code tier} is unchanged and hot_copy still false.
+     * Recovery: delete the hot copy, back to NONE.
+     */
+    RECALLING,
+    /**
+     * The hot cache copy is being released; the home tier's copy was confirmed first. Reads go to the home tier.
+     * Recovery: delete the hot copy (again), hot_copy false, back to NONE.
+     */
+    RELEASING
 }

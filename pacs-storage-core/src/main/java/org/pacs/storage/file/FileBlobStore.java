@@ -240,8 +240,9 @@ public final class FileBlobStore implements SupportsBatchedDurability {
             return BlobInfo.of(key, blob.size(), Instant.now());
         } catch (IOException e) {
             if (FilePermissions.isOutOfSpace(e)) {
-                throw new StorageException(StorageException.Reason.UNAVAILABLE, "The file system of " + root
-                        + " is full (" + e.getMessage() + "); free space or add capacity. Nothing was stored.", e);
+                throw new StorageException(StorageException.Reason.OUT_OF_SPACE, "The file system of " + root
+                        + " is full (" + e.getMessage() + "); free space, release hot copies or add capacity."
+                        + " Nothing was stored.", e);
             }
             throw StorageException.unavailable("Could not write " + target + " (" + e.getMessage()
                     + "); check free space and permissions under " + root + ". Nothing was stored.", e);

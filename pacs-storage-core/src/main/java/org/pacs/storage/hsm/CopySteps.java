@@ -79,11 +79,17 @@ final class CopySteps {
                 out.failed.put(uid(e), corrupt);
             }
         });
+        boolean keepHot = keepsHotSource(source, target);
+        if (keepHot || !config.deleteAfterMigration()) {
+            commitAndFinish(verified, target, keepHot, out);
+            return elsewhere;
+        }
         List<CatalogEntry> committed = catalog.atomically(() -> {
             List<CatalogEntry> ok = new ArrayList<>();
             for (CatalogEntry e : verified) {
+                // watermark release: the hot source becomes a recorded cache copy in the same update
                 if (catalog.commitTier(uid(e), node, MigrationState.COPYING, tiers.location(target),
-                        MigrationState.COMMITTED, lease.get())) {
+                        MigrationState.COMMITTED, lease.get(), keepHot)) {
                     ok.add(e);
                 } else {
                     out.failed.put(uid(e), TierMigrator.lostClaim(uid(e)));
@@ -111,6 +117,11 @@ final class CopySteps {
                     continue;
                 }
                 faults.reached("copying");
+                if (target == StorageTier.HOT && e.hotCopy() && dest.verify(e.instance())) {
+                    copied.put(e, e.instance()); // promoted: hot already holds these very bytes
+                    faults.reached("copied");
+                    continue;
+                }
                 try (InputStream in = from.open(e.instance())) {
                     copied.put(e, dest.copyIn(in, e.instance(), to));
                     faults.reached("copied");
@@ -141,7 +152,7 @@ final class CopySteps {
     /** Removes the source copies in one batch, then returns the rows to NONE in one transaction. */
     private void finish(List<CatalogEntry> committed, StorageTier source, StorageTier target, MigrationOutcome out) {
         List<CatalogEntry> done = new ArrayList<>(committed);
-        if (config.deleteAfterMigration() && !committed.isEmpty()) {
+        if (config.deleteAfterMigration() && !keepsHotSource(source, target) && !committed.isEmpty()) {
             TierStore src = tiers.tier(source);
             try (BlobBatch from = src.batch()) {
                 for (CatalogEntry e : committed) {
@@ -181,6 +192,43 @@ final class CopySteps {
         done.forEach(e -> faults.reached("finished"));
     }
 
+    /**
+     * When no source copy is to be deleted (watermark: it stays as a recorded cache; delete_after_migration off),
+     * nothing lies between the tier switch and the return to NONE, so both go in one transaction with the counters:
+     * one durable commit per batch for the two steps. A crash before it leaves COPYING (rolled back), after it NONE.
+     */
+    private void commitAndFinish(List<CatalogEntry> verified, StorageTier target, boolean keepHot,
+                                 MigrationOutcome out) {
+        String node = config.nodeId();
+        List<CatalogEntry> done = catalog.atomically(() -> {
+            List<CatalogEntry> ok = new ArrayList<>();
+            long bytes = 0;
+            for (CatalogEntry e : verified) {
+                if (catalog.commitTier(uid(e), node, MigrationState.COPYING, tiers.location(target),
+                        MigrationState.COMMITTED, lease.get(), keepHot)
+                        && catalog.finish(uid(e), node, MigrationState.COMMITTED)) {
+                    ok.add(e);
+                    bytes += e.instance().sizeBytes();
+                } else {
+                    out.failed.put(uid(e), TierMigrator.lostClaim(uid(e)));
+                }
+            }
+            catalog.addToCounter(InstanceCatalog.MIGRATIONS_COMPLETED, ok.size());
+            catalog.addToCounter(InstanceCatalog.MIGRATED_BYTES, bytes);
+            return ok;
+        });
+        done.forEach(e -> {
+            out.moved.add(uid(e));
+            faults.reached("committed");
+            faults.reached("finished");
+        });
+    }
+
+    /** With release: watermark a move out of hot leaves the hot copy as a cache (released at the watermark). */
+    private boolean keepsHotSource(StorageTier source, StorageTier target) {
+        return source == StorageTier.HOT && config.keepsHotCopies() && !tiers.inPlace(source, target);
+    }
+
     private void rollback(CatalogEntry e, StorageTier target) {
         recovery.rollback(e.instance(), tiers.tier(target), MigrationState.COPYING);
     }
@@ -198,7 +246,7 @@ final class CopySteps {
         SopInstanceUid uid = entry.instance().sopInstanceUid();
         String expected = entry.instance().sha256();
         boolean received = expected.equals(copied.sha256()) && copied.sizeBytes() == entry.instance().sizeBytes();
-        if (received && (!config.verifyAfterMigration() || dest.verify(entry.instance()))) {
+        if (received && (!config.verifyAfterMigration() || dest.confirmsCopy(entry.instance()))) {
             return null;
         }
         return new StorageException(StorageException.Reason.CORRUPT, "The copy of " + uid + " in " + target

@@ -120,6 +120,9 @@ final class HsmIngest {
                     LOG.warn("Could not remove the replaced {} copy of {}: {}", now.tier(), uid, e.getMessage());
                 }
             }
+            if (now.hotCopy() && !hot.key(now.instance()).equals(hot.key(fresh.instance()))) {
+                hot.delete(now.instance(), null); // the old hot cache copy, under its old key (the row forgot it)
+            }
             return fresh.instance();
         } finally {
             catalog.release(uid, config.nodeId());

@@ -64,6 +64,9 @@ final class HsmIntegrity {
             } catch (IOException ex) {
                 corrupt.add(uid);
             }
+            if (e.hotCopy() && e.migrationState() == MigrationState.NONE) {
+                checkHotCopy(e, missing, corrupt); // reads are served from it, so it is checked too
+            }
         });
         List<String> orphaned = new ArrayList<>();
         for (BlobStore store : tiers.distinct()) {
@@ -73,7 +76,26 @@ final class HsmIntegrity {
                 orphaned.stream().sorted().toList());
     }
 
-    /** Blobs in {@code store} that neither a committed tier nor a move in flight accounts for. */
+    private void checkHotCopy(CatalogEntry e, List<SopInstanceUid> missing, List<SopInstanceUid> corrupt) {
+        SopInstanceUid uid = e.instance().sopInstanceUid();
+        try (InputStream in = tiers.tier(StorageTier.HOT).open(e.instance())) {
+            if (!Digests.sha256(in).equals(e.instance().sha256()) && !corrupt.contains(uid)) {
+                corrupt.add(uid);
+            }
+        } catch (StorageException ex) {
+            if (ex.reason() == StorageException.Reason.NOT_FOUND && !missing.contains(uid)) {
+                missing.add(uid);
+            } else if (ex.reason() != StorageException.Reason.NOT_FOUND && !corrupt.contains(uid)) {
+                corrupt.add(uid);
+            }
+        } catch (IOException ex) {
+            if (!corrupt.contains(uid)) {
+                corrupt.add(uid);
+            }
+        }
+    }
+
+    /** Blobs in {@code store} that neither a committed tier, a hot cache copy nor a move in flight accounts for. */
     private List<String> orphans(BlobStore store) {
         List<StorageTier> sharing = tiers.tiers().stream().filter(t -> tiers.blobs(t) == store).toList();
         String label = sharing.get(0).name().toLowerCase();
@@ -105,7 +127,7 @@ final class HsmIntegrity {
         if (!store.keyFor(row.instance()).equals(blob.key())) {
             return false; // the instance lives under another key here (e.g. a replaced study): this blob is stale
         }
-        if (sharing.contains(row.tier())) {
+        if (sharing.contains(row.tier()) || (row.hotCopy() && sharing.contains(StorageTier.HOT))) {
             return true;
         }
         // a move in flight may hold a second copy in its source or target

@@ -225,6 +225,7 @@ public final class HsmMigrationService implements AutoCloseable {
                     lock.unlock();
                 }
             }
+            releaseAfterCycle();
             long n = stats.record(result);
             LOG.info("HSM migration cycle {} on node {}: {} migrated ({} bytes) in {} ms, {} failed, {} skipped",
                     n, nodeId, result.instancesMigrated(), result.bytesMigrated(),
@@ -233,6 +234,23 @@ public final class HsmMigrationService implements AutoCloseable {
             return Optional.of(result);
         } finally {
             cycleLock.unlock();
+        }
+    }
+
+    /**
+     * The release pass after each cycle, on the cycle's thread (so under the one scheduler): hot copies the cycle
+     * kept as a cache go once hot passes its high watermark. A failure is logged; the next cycle tries again.
+     */
+    private void releaseAfterCycle() {
+        try {
+            ReleaseResult r = storage.releaseHotCopies();
+            if (r.released() > 0 || r.kept() > 0) {
+                LOG.info("HSM release on node {}: {} hot copies ({} bytes) released, hot at {} of {} bytes, {} kept",
+                        nodeId, r.released(), r.releasedBytes(), r.usedAfter(), r.capacity(), r.kept());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("HSM release pass after the cycle failed on node {}: {}; the next cycle tries again", nodeId,
+                    e.getMessage());
         }
     }
 

@@ -67,6 +67,9 @@ public final class HsmStorage implements StorageBackend, org.pacs.storage.Suppor
     private final AccessTracker access;
     private final ArchiveRestores restores;
     private final HsmCycles cycles;
+    private final TierSpace space;
+    private final HotRelease release;
+    private final HotRecalls recalls;
     private final List<AutoCloseable> owned;
     private volatile boolean closed;
 
@@ -100,6 +103,10 @@ public final class HsmStorage implements StorageBackend, org.pacs.storage.Suppor
         this.access = new AccessTracker(catalog, config.clock(), config.accessFlushThreshold(),
                 config.accessFlushInterval());
         this.cycles = new HsmCycles(catalog, tiers, config, access::flush);
+        this.space = new TierSpace(catalog, tiers, config.space());
+        this.release = new HotRelease(catalog, tiers, config, space, locks, migrator::lease);
+        this.recalls = new HotRecalls(catalog, tiers, config, space, locks, migrator::lease, migrator.recovery(),
+                release::trigger);
         // another process's unfinished rows are taken over only once their lease expires (node ids are per process)
         try {
             migrator.recovery().recoverUnfinished(config.nodeId(), locks);
@@ -110,6 +117,8 @@ public final class HsmStorage implements StorageBackend, org.pacs.storage.Suppor
             intents.close();
             group.close();
             access.close();
+            recalls.close();
+            release.close();
             leases.close();
             throw e;
         }
@@ -174,25 +183,65 @@ public final class HsmStorage implements StorageBackend, org.pacs.storage.Suppor
     @Override
     public StoredInstance store(DicomDataset dataset) {
         ensureOpen();
-        try (SpooledInstance s = tiers.tier(StorageTier.HOT).spooler().spool(dataset)) {
-            return ingest.store(s);
-        }
+        return stored(() -> tiers.tier(StorageTier.HOT).spooler().spool(dataset));
     }
 
     @Override
     public StoredInstance store(Path file) {
         ensureOpen();
-        try (SpooledInstance s = tiers.tier(StorageTier.HOT).spooler().spool(file)) {
-            return ingest.store(s);
-        }
+        return stored(() -> tiers.tier(StorageTier.HOT).spooler().spool(file));
     }
 
     @Override
     public StoredInstance store(InputStream in) {
         ensureOpen();
-        try (SpooledInstance s = tiers.tier(StorageTier.HOT).spooler().spool(in)) {
-            return ingest.store(s);
+        return stored(() -> tiers.tier(StorageTier.HOT).spooler().spool(in));
+    }
+
+    /**
+     * Spools, checks hot's room, stores. A full hot tier (its capacity by the catalog, or the file system's
+     * ENOSPC while spooling or putting) is OUT_OF_SPACE naming the tier, with the spool file removed (closing the
+     * spooled instance deletes it). A store that finds hot above the high watermark starts a release pass in the
+     * background and does not wait for it.
+     */
+    private StoredInstance stored(java.util.function.Supplier<SpooledInstance> spool) {
+        SpooledInstance spooled;
+        try {
+            spooled = spool.get();
+        } catch (StorageException e) {
+            throw outOfSpace(e);
         }
+        try (SpooledInstance s = spooled) {
+            try {
+                space.checkRoom(StorageTier.HOT, s.instance().sizeBytes());
+            } catch (StorageException full) {
+                // what is needed, and only then: a pass on this thread (one at a time) may free cache copies
+                if (release.pass().released() == 0) {
+                    throw full;
+                }
+                space.checkRoom(StorageTier.HOT, s.instance().sizeBytes());
+            }
+            StoredInstance stored;
+            try {
+                stored = ingest.store(s);
+            } catch (StorageException e) {
+                throw outOfSpace(e);
+            }
+            space.added(StorageTier.HOT, stored.sizeBytes());
+            if (space.estimate(StorageTier.HOT) < 0 || space.hotAboveHigh()) {
+                release.trigger(); // the first store also has hot's figure computed, off this thread
+            }
+            return stored;
+        }
+    }
+
+    /** The file system's ENOSPC (spooling or putting) as OUT_OF_SPACE naming the hot tier; other errors as they are. */
+    private StorageException outOfSpace(StorageException e) {
+        if (!TierSpace.outOfSpace(e)) {
+            return e;
+        }
+        release.trigger();
+        return space.full(StorageTier.HOT, "its file system has no space left (" + e.getMessage() + ")", e);
     }
 
     // ---- read -------------------------------------------------------------------------------------------------
@@ -225,8 +274,10 @@ public final class HsmStorage implements StorageBackend, org.pacs.storage.Suppor
     }
 
     /**
-     * Reads from the catalog's tier. A migration may commit and delete the source between the catalog lookup
-     * and the read; NOT_FOUND then triggers a fresh lookup, which names the new tier.
+     * Reads from hot when it holds a recorded cache copy (not being released), else from the catalog's tier. A
+     * migration or release may commit and delete a copy between the catalog lookup and the read; NOT_FOUND then
+     * falls back to the home tier, or triggers a fresh lookup, which names the new tier. With recall on read, a
+     * read answered from warm or cold asks for a copy back to hot once its stream is closed.
      */
     private InputStream read(SopInstanceUid uid, java.util.function.BiFunction<TierStore, StoredInstance,
             InputStream> op) {
@@ -235,9 +286,21 @@ public final class HsmStorage implements StorageBackend, org.pacs.storage.Suppor
         for (int attempt = 0; attempt < 3; attempt++) {
             CatalogEntry e = live(uid).orElseThrow(() -> StorageException.notFound(uid));
             TierStore t = tiers.tier(e.tier());
-            InputStream result;
+            InputStream result = null;
+            if (e.hotCopy() && e.migrationState() != MigrationState.RELEASING) {
+                try {
+                    result = op.apply(tiers.tier(StorageTier.HOT), e.instance());
+                } catch (StorageException ex) {
+                    if (ex.reason() != StorageException.Reason.NOT_FOUND) {
+                        throw ex;
+                    }
+                    // released meanwhile: the home copy answers
+                }
+            }
             try {
-                result = op.apply(t, e.instance());
+                if (result == null) {
+                    result = recalls.afterRead(op.apply(t, e.instance()), e);
+                }
             } catch (StorageException ex) {
                 if (ex.reason() == StorageException.Reason.ARCHIVED) {
                     throw config.restoreOnRead() ? restores.archived(t, e.instance(), ex) : ex;
@@ -459,6 +522,38 @@ public final class HsmStorage implements StorageBackend, org.pacs.storage.Suppor
         return ArchiveRestores.status(tiers.tier(e.tier()), e.instance());
     }
 
+    /**
+     * One release pass on this thread (after any pass already running): when hot holds more than the high
+     * watermark of its capacity, hot cache copies are deleted oldest access first down to the low watermark
+     * (see {@link HotRelease}). Nothing happens below the high watermark or without a hot capacity.
+     */
+    public ReleaseResult releaseHotCopies() {
+        ensureOpen();
+        return release.pass();
+    }
+
+    /** Recalls one instance to hot as a cache copy now (what recall on read does in the background). */
+    public boolean recallToHot(SopInstanceUid uid) {
+        ensureOpen();
+        return recalls.recall(uid);
+    }
+
+    /** Each tier's capacity in bytes (configured, else a file tier's file system size), -1 when it has none. */
+    public Map<StorageTier, Long> tierCapacities() {
+        Map<StorageTier, Long> out = new EnumMap<>(StorageTier.class);
+        for (StorageTier t : tiers.tiers()) {
+            out.put(t, space.capacity(t).orElse(-1));
+        }
+        return out;
+    }
+
+    /** The tiers holding a copy of the instance: its home tier first, then hot when it keeps a cache copy. */
+    public List<StorageTier> copies(SopInstanceUid uid) {
+        CatalogEntry e = live(uid).orElseThrow(() -> StorageException.notFound(uid));
+        return e.hotCopy() && e.migrationState() != MigrationState.RELEASING ? List.of(e.tier(), StorageTier.HOT)
+                : List.of(e.tier());
+    }
+
     public HsmStatistics getHsmStatistics() {
         Map<StorageTier, Long> counts = new EnumMap<>(StorageTier.class);
         Map<StorageTier, Long> bytes = new EnumMap<>(StorageTier.class);
@@ -466,8 +561,11 @@ public final class HsmStorage implements StorageBackend, org.pacs.storage.Suppor
             counts.put(t, u.instances());
             bytes.put(t, u.bytes());
         });
+        InstanceCatalog.TierUsage cached = catalog.hotCopyUsage();
+        SpaceConfig sc = config.space();
         return new HsmStatistics(counts, bytes, catalog.counter(InstanceCatalog.MIGRATIONS_COMPLETED),
-                catalog.counter(InstanceCatalog.MIGRATIONS_FAILED));
+                catalog.counter(InstanceCatalog.MIGRATIONS_FAILED), cached.instances(), cached.bytes(),
+                tierCapacities(), sc.highWatermark(), sc.lowWatermark());
     }
 
     /** Writes pending last-access times now (otherwise: at the threshold, on the timer, and at close). */
@@ -490,6 +588,8 @@ public final class HsmStorage implements StorageBackend, org.pacs.storage.Suppor
         closed = true;
         group.close(); // stores already handed over are committed first
         intents.close();
+        recalls.close();
+        release.close();
         access.close();
         leases.close();
         for (BlobStore b : tiers.distinct()) {

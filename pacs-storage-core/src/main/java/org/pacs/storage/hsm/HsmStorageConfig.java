@@ -30,6 +30,7 @@ import org.pacs.storage.StorageException;
  * @param restorePriority      restore speed asked of the provider
  * @param restoreOnRead        a read of an archived instance asks for its restore (default true)
  * @param faultHook            reached at every migration step, for crash tests; {@link FaultHook#NONE} otherwise
+ * @param space                release mode, watermarks, tier capacities and recall on read ({@link SpaceConfig})
  * @param duplicatePolicy      what storing a UID the catalog knows does (default: identical ignored, different
  *                             rejected); give the hot backend the same policy
  */
@@ -38,7 +39,7 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
                                String nodeId, Duration claimLease, int accessFlushThreshold,
                                Duration accessFlushInterval, int restoreDays, RestorePriority restorePriority,
                                DuplicatePolicy duplicatePolicy, FaultHook faultHook,
-                               boolean restoreOnRead) {
+                               boolean restoreOnRead, SpaceConfig space) {
 
     public HsmStorageConfig {
         Objects.requireNonNull(policy, "policy");
@@ -64,6 +65,7 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
         Objects.requireNonNull(restorePriority, "restorePriority");
         duplicatePolicy = duplicatePolicy == null ? DuplicatePolicy.IGNORE_IDENTICAL_REJECT_DIFFERENT : duplicatePolicy;
         faultHook = faultHook == null ? FaultHook.NONE : faultHook;
+        space = space == null ? SpaceConfig.DEFAULTS : space;
     }
 
     /**
@@ -73,7 +75,8 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
      */
     public static HsmStorageConfig defaults() {
         return new HsmStorageConfig(TierPolicy.DEFAULT, true, true, true, Map.of(), Clock.systemUTC(), processNodeId(),
-                Duration.ofMinutes(15), 1000, Duration.ofSeconds(10), 7, RestorePriority.STANDARD, DuplicatePolicy.IGNORE_IDENTICAL_REJECT_DIFFERENT, FaultHook.NONE, true);
+                Duration.ofMinutes(15), 1000, Duration.ofSeconds(10), 7, RestorePriority.STANDARD, DuplicatePolicy.IGNORE_IDENTICAL_REJECT_DIFFERENT, FaultHook.NONE, true,
+                SpaceConfig.DEFAULTS);
     }
 
     /** host:pid:random, at most 128 characters. */
@@ -94,22 +97,22 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
 
     public HsmStorageConfig withPolicy(TierPolicy v) {
         return new HsmStorageConfig(v, trackAccessTime, verifyAfterMigration, deleteAfterMigration, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead, space);
     }
 
     public HsmStorageConfig withTrackAccessTime(boolean v) {
         return new HsmStorageConfig(policy, v, verifyAfterMigration, deleteAfterMigration, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead, space);
     }
 
     public HsmStorageConfig withVerifyAfterMigration(boolean v) {
         return new HsmStorageConfig(policy, trackAccessTime, v, deleteAfterMigration, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead, space);
     }
 
     public HsmStorageConfig withDeleteAfterMigration(boolean v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, v, inPlaceClasses,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead, space);
     }
 
     /** Moving into {@code tier} changes the provider class to {@code storageClass} in place where possible. */
@@ -118,48 +121,48 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
         m.putAll(inPlaceClasses);
         m.put(tier, storageClass);
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration, m,
-                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead);
+                clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead, space);
     }
 
     public HsmStorageConfig withClock(Clock v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, v, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, duplicatePolicy, faultHook, restoreOnRead);
+                restorePriority, duplicatePolicy, faultHook, restoreOnRead, space);
     }
 
     public HsmStorageConfig withNodeId(String v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, clock, v, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, duplicatePolicy, faultHook, restoreOnRead);
+                restorePriority, duplicatePolicy, faultHook, restoreOnRead, space);
     }
 
     public HsmStorageConfig withClaimLease(Duration v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, clock, nodeId, v, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, duplicatePolicy, faultHook, restoreOnRead);
+                restorePriority, duplicatePolicy, faultHook, restoreOnRead, space);
     }
 
     public HsmStorageConfig withAccessFlush(int threshold, Duration interval) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
-                inPlaceClasses, clock, nodeId, claimLease, threshold, interval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead);
+                inPlaceClasses, clock, nodeId, claimLease, threshold, interval, restoreDays, restorePriority, duplicatePolicy, faultHook, restoreOnRead, space);
     }
 
     public HsmStorageConfig withRestore(int days, RestorePriority priority) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
-                inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, days, priority, duplicatePolicy, faultHook, restoreOnRead);
+                inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, days, priority, duplicatePolicy, faultHook, restoreOnRead, space);
     }
 
     public HsmStorageConfig withDuplicatePolicy(DuplicatePolicy v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, v, faultHook, restoreOnRead);
+                restorePriority, v, faultHook, restoreOnRead, space);
     }
 
     /** Test hook reached at each step of a migration (crash tests halt the JVM there); NONE in production. */
     public HsmStorageConfig withFaultHook(FaultHook v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, duplicatePolicy, v, restoreOnRead);
+                restorePriority, duplicatePolicy, v, restoreOnRead, space);
     }
 
     /**
@@ -169,6 +172,21 @@ public record HsmStorageConfig(TierPolicy policy, boolean trackAccessTime, boole
     public HsmStorageConfig withRestoreOnRead(boolean v) {
         return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
                 inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
-                restorePriority, duplicatePolicy, faultHook, v);
+                restorePriority, duplicatePolicy, faultHook, v, space);
+    }
+
+    /** Release mode, watermarks, capacities, recall on read. */
+    public HsmStorageConfig withSpace(SpaceConfig v) {
+        return new HsmStorageConfig(policy, trackAccessTime, verifyAfterMigration, deleteAfterMigration,
+                inPlaceClasses, clock, nodeId, claimLease, accessFlushThreshold, accessFlushInterval, restoreDays,
+                restorePriority, duplicatePolicy, faultHook, restoreOnRead, v);
+    }
+
+    /**
+     * Whether a migration removes its hot source now: release IMMEDIATE with delete_after_migration, while
+     * WATERMARK keeps it as a recorded cache copy for the release pass.
+     */
+    public boolean keepsHotCopies() {
+        return space.watermark();
     }
 }

@@ -76,12 +76,12 @@ final class MigrationRecovery {
                 if (dest.verify(e.instance()) && catalog.commitTier(uid, config.nodeId(),
                         MigrationState.COPIED, tiers.location(e.migrationTarget()), MigrationState.COMMITTED,
                         lease.get())) {
-                    finishCommitted(e.instance(), e.migrationSource(), e.migrationTarget());
+                    finishCommitted(e.instance(), e.migrationSource(), e.migrationTarget(), false);
                 } else {
                     rollback(e.instance(), dest, MigrationState.COPIED);
                 }
             }
-            case COMMITTED -> finishCommitted(e.instance(), e.migrationSource(), e.tier());
+            case COMMITTED -> finishCommitted(e.instance(), e.migrationSource(), e.tier(), e.hotCopy());
             case CHANGING_CLASS -> {
                 TierStore t = tiers.tier(e.migrationTarget());
                 SupportsArchiveClasses b = t.requireArchive(uid);
@@ -98,8 +98,14 @@ final class MigrationRecovery {
             }
             case REMOVING -> {
                 tiers.tier(e.tier()).delete(e.instance(), null);
+                if (e.hotCopy()) {
+                    tiers.tier(StorageTier.HOT).delete(e.instance(), null); // its cache copy goes too
+                }
                 catalog.delete(uid);
             }
+            // a recall never finished: the hot copy may be partial or unverified, and the home copy is untouched
+            case RECALLING -> rollback(e.instance(), tiers.tier(StorageTier.HOT), MigrationState.RECALLING);
+            case RELEASING -> finishRelease(e);
             default -> throw new IllegalStateException(e.migrationState().name());
         }
     }
@@ -120,13 +126,41 @@ final class MigrationRecovery {
             return;
         }
         dest.delete(instance, null);
-        catalog.finish(uid, config.nodeId(), from);
+        if (dest.tier() == StorageTier.HOT) {
+            // whatever hot held under the key (a cache copy included) is gone now, and the row must say so
+            catalog.finishHotCopyChange(uid, config.nodeId(), from, false);
+        } else {
+            catalog.finish(uid, config.nodeId(), from);
+        }
     }
 
-    /** The tier switch is committed: delete the source copy (when configured) and return to NONE. */
-    void finishCommitted(StoredInstance instance, StorageTier source, StorageTier committed) {
+    /**
+     * Completes a release a crash interrupted: the home copy was confirmed before RELEASING was recorded, and no
+     * migration or removal can touch the row while it is RELEASING, so the hot copy may go. Should the home copy
+     * be gone after all (someone deleted it behind the archive's back), a hot copy still there is kept recorded:
+     * never delete the only copy.
+     */
+    void finishRelease(CatalogEntry e) {
+        SopInstanceUid uid = e.instance().sopInstanceUid();
+        TierStore hot = tiers.tier(StorageTier.HOT);
+        if (!HotRelease.homeHolds(tiers.tier(e.tier()), e.instance()) && hot.holds(e.instance())) {
+            LOG.error("The {} copy of {} is missing; its hot copy is kept. Run verify.", e.tier(), uid);
+            catalog.finishHotCopyChange(uid, config.nodeId(), MigrationState.RELEASING, true);
+            return;
+        }
+        hot.delete(e.instance(), null);
+        config.faultHook().reached("release-deleted");
+        catalog.finishHotCopyChange(uid, config.nodeId(), MigrationState.RELEASING, false);
+    }
+
+    /**
+     * The tier switch is committed: delete the source copy (when configured; a hot source recorded as a cache
+     * copy stays) and return to NONE.
+     */
+    void finishCommitted(StoredInstance instance, StorageTier source, StorageTier committed, boolean hotCopy) {
+        boolean cached = source == StorageTier.HOT && hotCopy;
         // a shared (in-place) store holds the only copy under both tiers: never delete it
-        if (config.deleteAfterMigration() && source != null && !tiers.inPlace(source, committed)) {
+        if (config.deleteAfterMigration() && !cached && source != null && !tiers.inPlace(source, committed)) {
             tiers.tier(source).delete(instance, null);
         }
         config.faultHook().reached("source-deleted");

@@ -170,6 +170,12 @@ final class TierMigrator {
         if (e instanceof StorageException se && se.reason() == StorageException.Reason.ARCHIVED) {
             return se;
         }
+        if (TierSpace.outOfSpace(e)) {
+            String t = target.name().toLowerCase();
+            return new StorageException(StorageException.Reason.OUT_OF_SPACE, "Copying " + uid + " from " + from
+                    + " to " + target + " failed: the " + t + " tier is full (" + e.getMessage() + "); it stays in "
+                    + from + ". Raise tiers." + t + ".capacity or free space there, or add a tier.", e);
+        }
         return new StorageException(e instanceof StorageException se ? se.reason()
                 : StorageException.Reason.UNAVAILABLE, "Copying " + uid + " from " + from + " to "
                 + target + " failed: " + e.getMessage() + "; it stays in " + from + ", retry later.", e);

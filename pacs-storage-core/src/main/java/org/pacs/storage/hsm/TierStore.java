@@ -71,9 +71,67 @@ final class TierStore {
      * then put. Returns what was written, whose SHA-256 the caller compares with the catalog's.
      */
     StoredInstance copyIn(InputStream in, StoredInstance catalogued, BlobBatch batch) {
+        if (store instanceof org.pacs.storage.file.FileBlobStore) {
+            return copyInHashed(in, catalogued, batch);
+        }
         try (SpooledInstance s = spooler.spool(in)) {
             put(s, catalogued, batch); // metadata as catalogued (store time kept); a mismatch is rolled back
             return s.instance();
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong COPIES = new java.util.concurrent.atomic.AtomicLong();
+    private static final String PROCESS = Long.toHexString(ProcessHandle.current().pid()) + "-"
+            + Long.toHexString(new java.security.SecureRandom().nextInt() & 0xffffffffL);
+
+    /**
+     * A migration's copy into a file store: the bytes hashed on their way into the store's spool (owner-only
+     * from the first byte), then renamed into place, without the spooler's DICOM parse: the SHA-256 the caller
+     * compares with the catalog's proves them the catalogued instance, which was parsed when it was stored. A
+     * file store keeps no metadata, so none is built. The spool file never outlives a failure.
+     */
+    private StoredInstance copyInHashed(InputStream in, StoredInstance catalogued, BlobBatch batch) {
+        java.nio.file.Path tmp = store.spoolDir().resolve("migrate-" + PROCESS + "-" + COPIES.incrementAndGet()
+                + ".tmp");
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            long size = 0;
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                    java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
+                            java.nio.file.StandardOpenOption.WRITE), java.nio.file.attribute.PosixFilePermissions
+                            .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))) {
+                byte[] buf = new byte[InstanceSpooler.BUFFER_SIZE];
+                java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                    bb.clear().limit(n);
+                    while (bb.hasRemaining()) {
+                        ch.write(bb);
+                    }
+                    size += n;
+                }
+            }
+            String sha = java.util.HexFormat.of().formatHex(md.digest());
+            LocalBlob blob = new LocalBlob(tmp, size, sha, java.util.Map.of(), true);
+            if (batch != null) {
+                batch.put(key(catalogued), blob);
+            } else {
+                store.put(key(catalogued), blob);
+            }
+            return new StoredInstance(catalogued.sopInstanceUid(), catalogued.studyInstanceUid(),
+                    catalogued.seriesInstanceUid(), catalogued.sopClassUid(), catalogued.transferSyntaxUid(), size,
+                    sha, catalogued.storedAt());
+        } catch (java.io.IOException e) {
+            throw StorageException.unavailable("Could not copy into " + store.describe() + " (" + e.getMessage()
+                    + "); check free space and permissions there.", e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(tmp); // renamed into place on success: then nothing to delete
+            } catch (java.io.IOException ignored) {
+                // a leftover spool file is cleaned at the next open of the store
+            }
         }
     }
 
@@ -88,6 +146,17 @@ final class TierStore {
         } else {
             store.delete(key(i));
         }
+    }
+
+    /**
+     * The store's confirmation that a copy {@link #copyIn} just wrote holds {@code i}'s bytes. A file store spools
+     * into its own spool directory, on its own file system, hashing the bytes as they are written, and renames that
+     * very file into place: the spool's SHA-256 (which the caller compared with the catalog's) is the store's own
+     * figure, and re-reading the file at once would only hash the page cache again. Any other store is asked
+     * ({@link #verify}).
+     */
+    boolean confirmsCopy(StoredInstance i) {
+        return store instanceof org.pacs.storage.file.FileBlobStore || verify(i);
     }
 
     /** The store's own confirmation that it holds these exact bytes (see {@link BlobStore#verify}). */

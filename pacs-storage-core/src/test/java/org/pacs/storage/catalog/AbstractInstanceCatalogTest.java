@@ -63,6 +63,56 @@ abstract class AbstractInstanceCatalogTest {
     }
 
     @Test
+    void hotCopiesAreRecordedReleasedAndListedOldestFirst() {
+        Instant now = T0.plusSeconds(3600);
+        Instant lease = now.plusSeconds(600);
+        for (int i = 1; i <= 3; i++) {
+            catalog.insert(entry("7.7." + i, "7.7", "7.7.9", "P7", "DOE^JANE", 100 * i, T0.plusSeconds(i)));
+            SopInstanceUid u = uid("7.7." + i);
+            assertThat(catalog.beginMigration(u, "n1", StorageTier.HOT, StorageTier.WARM, MigrationState.COPYING, now,
+                    lease)).isTrue();
+            // watermark release: the hot source becomes a recorded cache copy with the tier switch
+            assertThat(catalog.commitTier(u, "n1", MigrationState.COPYING, "warm:x", MigrationState.COMMITTED, lease,
+                    true)).isTrue();
+            assertThat(catalog.finish(u, "n1", MigrationState.COMMITTED)).isTrue();
+        }
+        CatalogEntry got = catalog.get(uid("7.7.2")).orElseThrow();
+        assertThat(got.tier()).isEqualTo(StorageTier.WARM);
+        assertThat(got.hotCopy()).isTrue();
+        assertThat(catalog.hotCopyUsage()).isEqualTo(new InstanceCatalog.TierUsage(3, 600));
+        catalog.recordAccess(Map.of(uid("7.7.1"), T0.plusSeconds(100))); // read since: released last
+        assertThat(catalog.hotCopies(10, now)).extracting(e -> e.instance().sopInstanceUid().value())
+                .containsExactly("7.7.2", "7.7.3", "7.7.1");
+
+        assertThat(catalog.beginHotCopyChange(uid("7.7.2"), "n1", MigrationState.RELEASING, now, lease)).isTrue();
+        assertThat(catalog.hotCopies(10, now)).as("mid-release rows are not offered again").hasSize(2);
+        assertThat(catalog.beginHotCopyChange(uid("7.7.2"), "n2", MigrationState.RELEASING, now, lease)).isFalse();
+        assertThat(catalog.unfinished("n1", now)).extracting(e -> e.migrationState())
+                .containsExactly(MigrationState.RELEASING);
+        assertThat(catalog.finishHotCopyChange(uid("7.7.2"), "n1", MigrationState.RELEASING, false)).isTrue();
+        assertThat(catalog.get(uid("7.7.2")).orElseThrow().hotCopy()).isFalse();
+        assertThat(catalog.hotCopyUsage()).isEqualTo(new InstanceCatalog.TierUsage(2, 400));
+
+        // a recall records the copy; only for a row in warm or cold without one
+        assertThat(catalog.beginHotCopyChange(uid("7.7.3"), "n1", MigrationState.RECALLING, now, lease)).isFalse();
+        assertThat(catalog.beginHotCopyChange(uid("7.7.2"), "n1", MigrationState.RECALLING, now, lease)).isTrue();
+        assertThat(catalog.finishHotCopyChange(uid("7.7.2"), "n1", MigrationState.RECALLING, true)).isTrue();
+        assertThat(catalog.get(uid("7.7.2")).orElseThrow().hotCopy()).isTrue();
+
+        // a move back into hot makes the copy the home one: no cache copy recorded any more
+        assertThat(catalog.beginMigration(uid("7.7.3"), "n1", StorageTier.WARM, StorageTier.HOT,
+                MigrationState.COPYING, now, lease)).isTrue();
+        assertThat(catalog.commitTier(uid("7.7.3"), "n1", MigrationState.COPYING, "hot:x", MigrationState.COMMITTED,
+                lease)).isTrue();
+        CatalogEntry back = catalog.get(uid("7.7.3")).orElseThrow();
+        assertThat(back.tier()).isEqualTo(StorageTier.HOT);
+        assertThat(back.hotCopy()).isFalse();
+        // a replacing store rewrites the row into hot: the cache record goes with the old bytes
+        assertThat(catalog.replace(entry("7.7.1", "7.7", "7.7.9", "P7", "DOE^JANE", 55, T0))).isTrue();
+        assertThat(catalog.get(uid("7.7.1")).orElseThrow().hotCopy()).isFalse();
+    }
+
+    @Test
     void findMatchesInSqlWithDicomSemantics() {
         catalog.insertBatch(List.of(
                 entry("1.1.1", "1.1", "1.1.5", "P1", "DOE^JOHN", 10, T0),

@@ -190,6 +190,7 @@ final class DicomWebHandler extends Handler.Abstract {
                 case PERMISSION_DENIED -> 403;
                 case UNAVAILABLE, ARCHIVED -> 503;
                 case UNSUPPORTED -> 501;
+                case OUT_OF_SPACE -> 507; // Insufficient Storage: the message says which tier and what to do
                 case CORRUPT, INTERNAL -> 500;
             };
             if (status >= 500) {

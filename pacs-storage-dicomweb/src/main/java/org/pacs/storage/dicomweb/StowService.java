@@ -179,7 +179,7 @@ final class StowService {
             int reason = switch (e.reason()) {
                 case INVALID_INPUT, CORRUPT -> CANNOT_UNDERSTAND;
                 case ALREADY_EXISTS -> DUPLICATE_INSTANCE;
-                case UNAVAILABLE -> OUT_OF_RESOURCES;
+                case UNAVAILABLE, OUT_OF_SPACE -> OUT_OF_RESOURCES;
                 default -> PROCESSING_FAILURE;
             };
             return failure(header, reason, e.getMessage());

@@ -28,7 +28,7 @@ final class Status {
     /** A failed store's status; ALREADY_EXISTS means the duplicate policy refused different bytes. */
     static int forStore(StorageException e) {
         return switch (e.reason()) {
-            case UNAVAILABLE -> OUT_OF_RESOURCES;
+            case UNAVAILABLE, OUT_OF_SPACE -> OUT_OF_RESOURCES;
             case INVALID_INPUT, CORRUPT -> CANNOT_UNDERSTAND;
             case ALREADY_EXISTS -> DUPLICATE_SOP_INSTANCE;
             case PERMISSION_DENIED -> NOT_AUTHORIZED;

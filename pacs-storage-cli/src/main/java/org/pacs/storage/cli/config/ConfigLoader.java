@@ -130,6 +130,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new UsageException(source + ": cannot be read (" + e.getMessage() + ").", e);
         }
+        checkReleaseAlias(written, file);
         Map<String, TierConfig> tiers = d.tiers() != null ? tiers(d.tiers(), file)
                 : (source.equals(EMBEDDED) ? Map.of() : parse(embeddedText(), EMBEDDED).tiers());
         if (!tiers.containsKey(CliConfig.HOT)) {
@@ -138,6 +139,20 @@ public final class ConfigLoader {
         }
         return new CliConfig(source, tiers, d.catalog(), d.hsm(), d.migration(), d.security(), d.dimse(),
                 d.dicomweb());
+    }
+
+    /**
+     * {@code delete-after-migration: true} is the old name of {@code release: immediate}; written beside
+     * {@code release: watermark} the two contradict each other.
+     */
+    private static void checkReleaseAlias(ObjectNode written, YamlTree file) {
+        JsonNode release = written.at("/hsm/release");
+        JsonNode delete = written.at("/hsm/delete-after-migration");
+        if (release.isTextual() && release.asText().equalsIgnoreCase("watermark") && delete.isTextual()
+                && delete.asText().equalsIgnoreCase("true")) {
+            throw new UsageException(file.where("hsm.delete-after-migration") + ": delete-after-migration: true"
+                    + " means release: immediate, but release is watermark; remove delete-after-migration.");
+        }
     }
 
     /** Lays what the file wrote over the defaults, mapping into mapping; a written scalar replaces a default. */
@@ -175,6 +190,19 @@ public final class ConfigLoader {
                     + " accepted: " + knownTypes() + ".");
         }
         ConfigValue type = value(prefix + ".type", typeText, file);
+        String capacityText = raw.remove("capacity"); // the archive's key for every type, not the backend's
+        ConfigValue capacity = null;
+        if (capacityText != null) {
+            capacity = value(prefix + ".capacity", capacityText, file);
+            try {
+                if (Units.parseSize(capacityText) <= 0) {
+                    throw new IllegalArgumentException("'" + capacityText + "' is not positive; use a size such as"
+                            + " 500GiB");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(capacity.where() + ": " + e.getMessage() + ".", e);
+            }
+        }
         StorageBackendProvider provider;
         try {
             provider = StorageBackendProvider.forType(typeText);
@@ -186,12 +214,12 @@ public final class ConfigLoader {
         for (Map.Entry<String, String> s : raw.entrySet()) {
             String key = prefix + "." + s.getKey();
             if (!provider.settingKeys().contains(s.getKey())) {
-                throw new UsageException(file.where(key) + ": unknown key for type " + typeText + "; accepted: type, "
-                        + String.join(", ", provider.settingKeys().stream().sorted().toList()) + ".");
+                throw new UsageException(file.where(key) + ": unknown key for type " + typeText + "; accepted: type,"
+                        + " capacity, " + String.join(", ", provider.settingKeys().stream().sorted().toList()) + ".");
             }
             settings.put(s.getKey(), value(key, s.getValue(), file));
         }
-        return new TierConfig(tier, type, provider, settings);
+        return new TierConfig(tier, type, provider, settings, capacity);
     }
 
     private static ConfigValue value(String key, String text, YamlTree file) {

@@ -18,8 +18,15 @@ public final class TierConfig {
     private final ConfigValue type;
     private final StorageBackendProvider provider;
     private final Map<String, ConfigValue> settings;
+    private final ConfigValue capacity;
 
     TierConfig(String tier, ConfigValue type, StorageBackendProvider provider, Map<String, ConfigValue> settings) {
+        this(tier, type, provider, settings, null);
+    }
+
+    TierConfig(String tier, ConfigValue type, StorageBackendProvider provider, Map<String, ConfigValue> settings,
+               ConfigValue capacity) {
+        this.capacity = capacity;
         this.tier = tier;
         this.type = type;
         this.provider = provider;
@@ -41,6 +48,20 @@ public final class TierConfig {
     /** The settings as written (short keys, e.g. {@code root-path}), in file order. */
     public Map<String, ConfigValue> settings() {
         return settings;
+    }
+
+    /**
+     * {@code tiers.<name>.capacity} in bytes, the archive's own key (not the backend's): what the watermarks and
+     * the full-tier check measure against. Empty: a file tier's file system size, else no limit.
+     */
+    public java.util.OptionalLong capacity() {
+        return capacity == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(Units.parseSize(
+                capacity.value()));
+    }
+
+    /** The capacity as written, for config show. */
+    public java.util.Optional<ConfigValue> capacitySetting() {
+        return java.util.Optional.ofNullable(capacity);
     }
 
     public boolean isSecret(String key) {

@@ -117,4 +117,31 @@ public final class Units {
         }
         return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
     }
+
+    public static final String FRACTION_FORMS = "a fraction from 0 to 1 (e.g. 0.9) or a percentage (e.g. 90%)";
+
+    /** A watermark: {@code 0.9} or {@code 90%}; throws IllegalArgumentException naming the accepted forms. */
+    public static double parseFraction(String text) {
+        String t = normal(text);
+        boolean percent = t.endsWith("%");
+        try {
+            double v = Double.parseDouble(percent ? t.substring(0, t.length() - 1).strip() : t);
+            double f = percent ? v / 100 : v;
+            if (Double.isFinite(f) && f >= 0 && f <= 1 && !t.contains("e") && !t.startsWith("+")) {
+                return f;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a fraction; use " + FRACTION_FORMS);
+    }
+
+    /** As a percentage when that is exact to a hundredth of a percent (90%), else the fraction. */
+    public static String formatFraction(double f) {
+        double p = Math.round(f * 10_000) / 100.0;
+        if (Math.abs(p / 100 - f) < 1e-12) {
+            return (p == Math.rint(p) ? Long.toString((long) p) : Double.toString(p)) + "%";
+        }
+        return Double.toString(f);
+    }
 }

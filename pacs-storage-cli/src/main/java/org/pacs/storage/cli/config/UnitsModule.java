@@ -51,6 +51,25 @@ public final class UnitsModule extends SimpleModule {
         }
     }
 
+    /** Reads a watermark ({@code 0.9} or {@code 90%}) into a double. */
+    public static final class FractionReader extends Reader<Double> {
+        public FractionReader() {
+            super(Double.class, Units::parseFraction);
+        }
+    }
+
+    /** Writes a watermark back as a percentage ({@code 90%}). */
+    public static final class FractionWriter extends StdScalarSerializer<Double> {
+        public FractionWriter() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double f, JsonGenerator g, SerializerProvider p) throws IOException {
+            g.writeString(Units.formatFraction(f));
+        }
+    }
+
     static class Reader<T> extends StdScalarDeserializer<T> {
         private final transient Function<String, T> parse;
 

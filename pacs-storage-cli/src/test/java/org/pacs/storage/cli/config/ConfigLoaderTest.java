@@ -113,7 +113,8 @@ class ConfigLoaderTest {
                 .hasMessageContaining("accepted in hsm.policy: hot-to-warm, warm-to-cold, auto-migrate,");
         assertThatThrownBy(() -> loader.parse(TIERS + "hsm:\n  verify: true\n", "e2.yaml"))
                 .hasMessage("e2.yaml:6: hsm.verify: unknown key; accepted in hsm: policy, track-access-time,"
-                        + " verify-after-migration, delete-after-migration.");
+                        + " verify-after-migration, delete-after-migration, release, high-watermark, low-watermark,"
+                        + " recall-on-read.");
     }
 
     @Test
@@ -230,7 +231,8 @@ class ConfigLoaderTest {
     void aValueOfTheWrongShapeOrTypeNamesWhatIsExpected() {
         assertThatThrownBy(() -> loader.parse(TIERS + "hsm: lots\n", "w1.yaml"))
                 .hasMessage("w1.yaml:5: hsm must be a mapping of key: value with keys policy, track-access-time,"
-                        + " verify-after-migration, delete-after-migration.");
+                        + " verify-after-migration, delete-after-migration, release, high-watermark, low-watermark,"
+                        + " recall-on-read.");
         assertThatThrownBy(() -> loader.parse(TIERS + "hsm:\n  track-access-time:\n    on: 1\n", "w2.yaml"))
                 .hasMessage("w2.yaml:6: hsm.track-access-time must be a single value, not a mapping.");
         assertThatThrownBy(() -> loader.parse(TIERS + "migration:\n  migration-interval: [1h, 2h]\n", "w3.yaml"))
