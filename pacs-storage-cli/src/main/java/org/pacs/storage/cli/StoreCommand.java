@@ -119,7 +119,7 @@ final class StoreCommand implements Callable<Integer> {
             Thread t = new Thread(() -> {
                 try {
                     for (Path r : roots) {
-                        Files.walkFileTree(r, c);
+                        Files.walkFileTree(Files.isDirectory(r) ? StorePipeline.start(r) : r, c);
                     }
                     if (!c.stop) {
                         progress.total(c.files, c.bytes);
