@@ -7,14 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.pacs.storage.dicom.DicomDataset;
-import org.pacs.storage.dicom.UidGenerator;
 import org.pacs.storage.dimse.DimseConfig;
 import org.pacs.storage.dimse.DimseServer;
 import org.pacs.storage.file.FileStorage;
 import org.pacs.storage.file.FileStorageConfig;
 import org.pacs.storage.testkit.FreePorts;
-import org.pacs.storage.testkit.SyntheticInstances;
 
 /**
  * C-STORE throughput (issue 16): DCMTK's {@code storescu} sends the same CT-sized instances (39 KB by default)
@@ -202,20 +199,9 @@ public final class DimseBench {
         throw new IllegalStateException("storescp did not listen on " + port);
     }
 
-    /** CT-sized synthetic instances, one study, new UIDs each. */
+    /** CT-sized synthetic instances, one study, new UIDs each (shared with IngestBench). */
     static List<Path> generate(Path dir, int count, int bytes) throws Exception {
-        Files.createDirectories(dir);
-        String study = UidGenerator.newUid();
-        String series = UidGenerator.newUid();
-        List<Path> out = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            DicomDataset h = SyntheticInstances.header("BENCH", "Bench^Dimse", study, series, UidGenerator.newUid(),
-                    "CT", "20240101");
-            Path f = dir.resolve("ct" + i + ".dcm");
-            SyntheticInstances.write(f, h, bytes, i);
-            out.add(f);
-        }
-        return out;
+        return BenchInstances.ct(dir, count, bytes).files();
     }
 
     private static void row(String name, double[] rates) {

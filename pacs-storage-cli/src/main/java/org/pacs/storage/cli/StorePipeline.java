@@ -148,7 +148,7 @@ final class StorePipeline {
         try {
             for (Path root : roots) {
                 if (Files.isDirectory(root)) {
-                    Files.walkFileTree(root, new Visitor());
+                    Files.walkFileTree(start(root), new Visitor());
                 } else {
                     hand(root);
                 }
@@ -166,6 +166,14 @@ final class StorePipeline {
                 return;
             }
         }
+    }
+
+    /**
+     * Where a folder's walk starts: a link given as an argument is followed (the walk would see just the link),
+     * links inside are not, as before.
+     */
+    static Path start(Path root) throws IOException {
+        return Files.isSymbolicLink(root) ? root.toRealPath() : root;
     }
 
     private void hand(Path file) {

@@ -113,6 +113,16 @@ class StorePipelineTest {
     }
 
     @Test
+    void aLinkGivenAsTheInputIsFollowedLinksInsideAreNot() throws Exception {
+        Path in = files("in", 5);
+        Path elsewhere = files("elsewhere", 3);
+        Files.createSymbolicLink(in.resolve("link-to-elsewhere"), elsewhere);
+        Path link = Files.createSymbolicLink(dir.resolve("link-to-in"), in);
+        StorePipeline.Totals t = new StorePipeline(2, StorePipelineTest::stored).run(List.of(link), o -> { });
+        assertThat(t.stored()).isEqualTo(5);
+    }
+
+    @Test
     void aWorkerKilledByAnErrorEndsTheRunWithAMessageNotAHang() throws Exception {
         Path in = files("in", 1000);
         AtomicInteger n = new AtomicInteger();

@@ -1,0 +1,117 @@
+package org.pacs.storage.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The three ways IngestBench puts the same files somewhere durable: the durable-write floor (plain Java, no
+ * DICOM, no index), {@code pacs-storage store} as a process, and Orthanc's REST {@code POST /instances}. Each
+ * returns instances per second over its whole run.
+ */
+final class IngestPaths {
+
+    private IngestPaths() {
+    }
+
+    /**
+     * The durable-write floor, on {@code threads} threads (one file each at a time): read the whole file; write it
+     * to a temp file in {@code root/.tmp}; {@code FileChannel.force(true)} (fsync); rename it atomically to
+     * {@code root/STUDY/SERIES/NAME} (the file tier's default hierarchical layout, one directory for the series);
+     * fsync that directory. Every file pays its own directory fsync: nothing is shared between files, no DICOM is
+     * parsed, nothing is hashed and no index is written.
+     */
+    static double floor(BenchInstances.Series in, Path root, int threads) throws Exception {
+        Path tmp = Files.createDirectories(root.resolve(".tmp"));
+        Path dir = Files.createDirectories(root.resolve(in.studyUid()).resolve(in.seriesUid()));
+        forceDirectory(root);
+        double seconds = CloudBench.seconds(in.files().size(), threads, i -> {
+            Path src = in.files().get(i);
+            byte[] bytes = Files.readAllBytes(src);
+            Path t = tmp.resolve(i + ".tmp");
+            try (FileChannel ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
+            }
+            Files.move(t, dir.resolve(src.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+            forceDirectory(dir);
+        });
+        return in.files().size() / seconds;
+    }
+
+    static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    /** What one {@code store} process reported. */
+    record StoreRun(double perSecond, long stored, String out) {
+    }
+
+    /**
+     * {@code java -jar pacs-storage.jar store --threads N DIR} in {@code work} (so the embedded default, or the
+     * {@code pacs-storage.yaml} written there, is used), timed from process start to exit: JVM start, opening the
+     * archive and closing it included.
+     */
+    static StoreRun store(Path jar, Path work, Path input, int threads, Map<String, String> env) throws Exception {
+        Files.createDirectories(work);
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar.toAbsolutePath().toString(), "store", "--threads", Integer.toString(threads),
+                input.toAbsolutePath().toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
+                .redirectOutput(work.resolve("store.out").toFile()).redirectError(work.resolve("store.err").toFile());
+        pb.environment().remove("PACS_STORAGE_CONFIG");
+        pb.environment().putAll(env);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(30, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("store did not finish in 30 minutes");
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        String out = Files.readString(work.resolve("store.out"));
+        Matcher m = Pattern.compile("Stored (\\d+) of (\\d+) files").matcher(out);
+        if (p.exitValue() != 0 || !m.find() || !m.group(1).equals(m.group(2))) {
+            throw new IllegalStateException("store failed (exit " + p.exitValue() + "): " + out
+                    + Files.readString(work.resolve("store.err")));
+        }
+        return new StoreRun(Long.parseLong(m.group(1)) / seconds, Long.parseLong(m.group(1)), out.strip());
+    }
+
+    /**
+     * Orthanc's REST {@code POST /instances} from {@code clients} Java HttpClient threads (one request at a time
+     * each), the same files; every answer must be 200. Orthanc's start is not timed.
+     */
+    static double orthanc(Orthanc o, BenchInstances.Series in, int clients) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        URI uri = URI.create(o.base() + "/instances");
+        double seconds = CloudBench.seconds(in.files().size(), clients, i -> {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/dicom")
+                    .timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.ofFile(in.files().get(i))).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("Orthanc answered " + r.statusCode() + " for " + in.files().get(i));
+            }
+        });
+        return in.files().size() / seconds;
+    }
+}
