@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.pacs.storage.dicom.DicomDataset;
 import org.pacs.storage.dimse.DimseConfig;
 import org.pacs.storage.dimse.DimseServer;
 import org.pacs.storage.file.FileStorage;
