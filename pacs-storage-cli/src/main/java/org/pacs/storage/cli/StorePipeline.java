@@ -147,14 +147,19 @@ final class StorePipeline {
     private void walk(List<Path> roots) {
         try {
             for (Path root : roots) {
-                if (Files.isDirectory(root)) {
-                    Files.walkFileTree(start(root), new Visitor());
-                } else {
-                    hand(root);
+                try {
+                    if (Files.isDirectory(root)) {
+                        Files.walkFileTree(start(root), new Visitor());
+                    } else {
+                        hand(root);
+                    }
+                } catch (IOException e) { // the visitor reports what it meets; this is the start failing
+                    report(Outcome.failed(root, StorageException.unavailable("Cannot walk " + root + " (" + e
+                            + "); check it and store it again.", e)));
                 }
             }
-        } catch (WalkInterrupted | IOException e) {
-            return; // interrupted: the run is being abandoned; IOException: the visitor reports, never throws it
+        } catch (WalkInterrupted e) {
+            return; // the run is being abandoned: nobody waits for the end of the walk
         } catch (RuntimeException | Error e) {
             // reported like a file, so the run ends with a count instead of hanging for the missing END
             report(Outcome.failed(roots.get(0), StorageException.internal("Walking the input failed: " + e, e)));

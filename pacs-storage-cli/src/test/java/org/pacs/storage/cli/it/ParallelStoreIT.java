@@ -29,6 +29,19 @@ class ParallelStoreIT {
     Path dir;
 
     @Test
+    void aThreadCountOutOfRangeOrAMissingPathIsOneLineAndExitTwo() {
+        Cli cli = new Cli(dir);
+        for (String[] args : new String[][] {{"store", "--threads", "0", "."}, {"store", "--threads", "100000", "."},
+            {"store", "no-such-folder"}}) {
+            Cli.Result r = cli.run(args);
+            assertThat(r.exit()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err().strip().lines()).as(r.toString()).hasSize(1);
+            assertThat(r.err()).contains(args[args.length - 1].equals(".") ? "--threads" : "no-such-folder");
+        }
+        assertThat(dir.resolve("pacs-archive")).doesNotExist();
+    }
+
+    @Test
     void eightThreadsInEachOfTwoProcessesStoreEveryInstanceOnce() throws Exception {
         Path archive = dir.resolve("pacs-archive").toAbsolutePath();
         // absolute paths, so this test can open the same archive in its own JVM afterwards
