@@ -220,12 +220,11 @@ public final class KeptHeadersBench {
     }
 
     /** The real store, with the bytes read through every stream it opens counted (it only observes). */
-    private static final class CountingStore implements BlobStore {
-        final BlobStore store;
+    private static final class CountingStore extends org.pacs.storage.blob.ForwardingBlobStore {
         final AtomicLong bytes = new AtomicLong();
 
         CountingStore(BlobStore store) {
-            this.store = store;
+            super(store);
         }
 
         private InputStream counted(InputStream in) {
@@ -259,21 +258,6 @@ public final class KeptHeadersBench {
         }
 
         @Override
-        public String keyFor(StoredInstance instance) {
-            return store.keyFor(instance);
-        }
-
-        @Override
-        public Path spoolDir() {
-            return store.spoolDir();
-        }
-
-        @Override
-        public BlobInfo put(String key, LocalBlob blob) {
-            return store.put(key, blob);
-        }
-
-        @Override
         public InputStream open(String key) {
             return counted(store.open(key));
         }
@@ -281,41 +265,6 @@ public final class KeptHeadersBench {
         @Override
         public InputStream open(String key, long offset, long length) {
             return counted(store.open(key, offset, length));
-        }
-
-        @Override
-        public Optional<BlobInfo> head(String key) {
-            return store.head(key);
-        }
-
-        @Override
-        public void delete(String key) {
-            store.delete(key);
-        }
-
-        @Override
-        public Stream<BlobInfo> list() {
-            return store.list();
-        }
-
-        @Override
-        public boolean verify(String key, String sha256, long size) {
-            return store.verify(key, sha256, size);
-        }
-
-        @Override
-        public boolean carriesMetadata() {
-            return store.carriesMetadata();
-        }
-
-        @Override
-        public String describe() {
-            return store.describe();
-        }
-
-        @Override
-        public void close() {
-            store.close();
         }
     }
 }
