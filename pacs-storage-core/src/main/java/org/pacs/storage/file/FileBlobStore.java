@@ -114,7 +114,7 @@ public final class FileBlobStore implements SupportsBatchedDurability {
         try {
             FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
             ch.position(offset);
-            return new BoundedInputStream(Channels.newInputStream(ch), length);
+            return org.pacs.storage.spi.BoundedInputStream.upTo(Channels.newInputStream(ch), length);
         } catch (NoSuchFileException e) {
             throw missing(key, p, e);
         } catch (IOException e) {

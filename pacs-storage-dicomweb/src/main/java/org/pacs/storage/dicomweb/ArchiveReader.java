@@ -124,7 +124,7 @@ final class ArchiveReader implements MetadataSource, FrameSource {
                     throw new HttpError(406, "The Pixel Data of instance " + uid + " is compressed ("
                             + o.file().transferSyntaxUid() + "); retrieve it as frames (/frames/1,...).");
                 }
-                sink.frame(1, o.bulkLength(), new BoundedStream(o.in(), o.bulkLength()));
+                sink.frame(1, o.bulkLength(), org.pacs.storage.spi.BoundedInputStream.exactly(o.in(), o.bulkLength()));
                 return;
             }
             var e = o.file().dataset().get(tag).filter(el -> el.vr().kind() == VR.Kind.BINARY
@@ -155,7 +155,7 @@ final class ArchiveReader implements MetadataSource, FrameSource {
                     at = 0;
                 }
                 o.in().skipNBytes(offset - at);
-                sink.frame(n, frameLength, new BoundedStream(o.in(), frameLength));
+                sink.frame(n, frameLength, org.pacs.storage.spi.BoundedInputStream.exactly(o.in(), frameLength));
                 at = offset + frameLength;
             }
         } finally {
@@ -195,7 +195,7 @@ final class ArchiveReader implements MetadataSource, FrameSource {
                     throw new HttpError(501, "Frame " + frame + " of instance " + uid + " is larger than "
                             + MAX_ENCAPSULATED_FRAME + " bytes; retrieve the whole instance instead.");
                 }
-                new BoundedStream(in, len).transferTo(buf);
+                org.pacs.storage.spi.BoundedInputStream.exactly(in, len).transferTo(buf);
             } else {
                 in.skipNBytes(len);
             }
@@ -303,42 +303,5 @@ final class ArchiveReader implements MetadataSource, FrameSource {
     private static StorageException corrupt(SopInstanceUid uid, String what) {
         return new StorageException(StorageException.Reason.CORRUPT, "Instance " + uid + " cannot be cut into frames:"
                 + " " + what + "; the stored bytes are damaged (run 'pacs-storage verify').");
-    }
-
-    /** The next {@code length} bytes of a stream; ending early is an error, closing does not close the source. */
-    static final class BoundedStream extends InputStream {
-        private final InputStream in;
-        private long left;
-
-        BoundedStream(InputStream in, long length) {
-            this.in = in;
-            this.left = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException("the stored instance ends " + left + " byte(s) early");
-            }
-            left--;
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, left));
-            if (n < 0) {
-                throw new EOFException("the stored instance ends " + left + " byte(s) early");
-            }
-            left -= n;
-            return n;
-        }
     }
 }

@@ -177,7 +177,7 @@ final class StoredHeaderReader implements MetadataSource, FrameSource {
 
     /** Hands {@code length} bytes of {@code in} to the sink, then skips what it left unread. */
     private static void send(FrameSink sink, int number, long length, InputStream in) throws IOException {
-        ArchiveReader.BoundedStream frame = new ArchiveReader.BoundedStream(in, length);
+        InputStream frame = org.pacs.storage.spi.BoundedInputStream.exactly(in, length);
         sink.frame(number, length, frame);
         frame.transferTo(OutputStream.nullOutputStream());
     }

@@ -38,7 +38,7 @@ final class FileRange implements ContentStreamProvider, AutoCloseable {
         try {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
             ch.position(offset);
-            current = new BoundedStream(Channels.newInputStream(ch), length);
+            current = org.pacs.storage.spi.BoundedInputStream.upTo(Channels.newInputStream(ch), length);
             return current;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read part at offset " + offset + " of spooled " + file, e);
@@ -54,51 +54,6 @@ final class FileRange implements ContentStreamProvider, AutoCloseable {
                 // a read-only stream of a local temp file: nothing is lost by a failed close
             }
             current = null;
-        }
-    }
-
-    /** Ends after {@code remaining} bytes although the file goes on. */
-    private static final class BoundedStream extends InputStream {
-        private final InputStream in;
-        private long remaining;
-
-        BoundedStream(InputStream in, long remaining) {
-            this.in = in;
-            this.remaining = remaining;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int b = in.read();
-            if (b >= 0) {
-                remaining--;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = in.read(b, off, (int) Math.min(len, remaining));
-            if (n > 0) {
-                remaining -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public int available() throws IOException {
-            return (int) Math.min(in.available(), remaining);
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
         }
     }
 }
