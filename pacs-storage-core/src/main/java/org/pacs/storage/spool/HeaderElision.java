@@ -59,23 +59,12 @@ final class HeaderElision {
         List<StoredHeader.Elided> elided = new ArrayList<>();
         int copied = 0;
         while (pos < end) {
-            int tag = tag(b, pos);
-            long len;
-            int head;
-            VR vr = null;
-            if (implicit) {
-                len = u32(b, pos + 4);
-                head = 8;
-            } else {
-                vr = VR.fromCode(b[pos + 4] & 0xFF, b[pos + 5] & 0xFF);
-                if (vr == null) {
-                    throw new IllegalStateException("no VR");
-                }
-                head = vr.hasLongLength() ? 12 : 8;
-                len = vr.hasLongLength() ? u32(b, pos + 8) : u16(b, pos + 6);
-            }
-            int next = len == UNDEFINED ? skipUndefined(b, pos + head, implicit || vr == VR.UN)
-                    : Math.addExact(pos + head, Math.toIntExact(len));
+            Head h = Head.at(b, pos, implicit);
+            int tag = h.tag();
+            long len = h.length();
+            int head = h.size();
+            VR vr = h.vr();
+            int next = h.next(b, pos, implicit);
             DicomElement e = wanted.get(tag);
             if (e != null && len == e.bytes().length) {
                 int lengthField = implicit || vr.hasLongLength() ? 4 : 2; // last in the element header
@@ -122,29 +111,35 @@ final class HeaderElision {
         }
     }
 
+    /** One element header, already parsed once by the reader: its tag, VR (null when implicit), size and length. */
+    private record Head(int tag, VR vr, int size, long length) {
+
+        static Head at(byte[] b, int pos, boolean implicit) {
+            if (implicit) {
+                return new Head(HeaderElision.tag(b, pos), null, 8, u32(b, pos + 4));
+            }
+            VR vr = VR.fromCode(b[pos + 4] & 0xFF, b[pos + 5] & 0xFF);
+            if (vr == null) {
+                throw new IllegalStateException("no VR");
+            }
+            return vr.hasLongLength() ? new Head(HeaderElision.tag(b, pos), vr, 12, u32(b, pos + 8))
+                    : new Head(HeaderElision.tag(b, pos), vr, 8, u16(b, pos + 6));
+        }
+
+        /** Where the element after this one starts (past a sequence or item of undefined length too). */
+        int next(byte[] b, int pos, boolean implicit) {
+            return length == UNDEFINED ? skipUndefined(b, pos + size, implicit || vr == VR.UN)
+                    : Math.addExact(pos + size, Math.toIntExact(length));
+        }
+    }
+
     /** Past the elements of an undefined-length item and its item delimiter. */
     private static int skipItem(byte[] b, int pos, boolean implicit) {
         while (true) {
-            int tag = tag(b, pos);
-            if (tag == Tag.ItemDelimitationItem) {
+            if (tag(b, pos) == Tag.ItemDelimitationItem) {
                 return pos + 8;
             }
-            long len;
-            int head;
-            VR vr = null;
-            if (implicit) {
-                len = u32(b, pos + 4);
-                head = 8;
-            } else {
-                vr = VR.fromCode(b[pos + 4] & 0xFF, b[pos + 5] & 0xFF);
-                if (vr == null) {
-                    throw new IllegalStateException("no VR");
-                }
-                head = vr.hasLongLength() ? 12 : 8;
-                len = vr.hasLongLength() ? u32(b, pos + 8) : u16(b, pos + 6);
-            }
-            pos = len == UNDEFINED ? skipUndefined(b, pos + head, implicit || vr == VR.UN)
-                    : Math.addExact(pos + head, Math.toIntExact(len));
+            pos = Head.at(b, pos, implicit).next(b, pos, implicit);
         }
     }
 
