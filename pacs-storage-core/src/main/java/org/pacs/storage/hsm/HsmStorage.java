@@ -93,12 +93,13 @@ public final class HsmStorage implements StorageBackend, org.pacs.storage.Suppor
         this.catalog = catalog;
         this.owned = owned;
         this.tiers = new HsmTiers(new EnumMap<>(stores), config.inPlaceClasses(), config.clock());
+        // first: the one step that can fail on the file system, before any thread is started
+        this.intents = IngestIntents.open(tiers.blobs(StorageTier.HOT).spoolDir(), journalTag());
         this.leases = new LeaseKeeper(catalog, config);
         this.migrator = new TierMigrator(catalog, tiers, config, locks, leases);
         this.restores = new ArchiveRestores(config);
         this.batchMigrator = new BatchMigrator(catalog, tiers, config, locks, migrator, restores);
         this.group = new GroupCommit(catalog, tiers.blobs(StorageTier.HOT), config.faultHook());
-        this.intents = IngestIntents.open(tiers.blobs(StorageTier.HOT).spoolDir(), journalTag());
         this.ingest = new HsmIngest(catalog, tiers, config, locks, migrator, group, intents);
         this.access = new AccessTracker(catalog, config.clock(), config.accessFlushThreshold(),
                 config.accessFlushInterval());
