@@ -67,10 +67,19 @@ public record DicomWebConfig(int port, String bind, String basePath, Tls tls, An
         }
     }
 
-    /** 127.0.0.0/8, ::1 and names resolving to them; an address that cannot be resolved is not loopback. */
+    /**
+     * 127.0.0.0/8, ::1 and {@code localhost}. Other host names count as network addresses: resolving them here would
+     * ask DNS while the configuration loads, and could hang where no resolver answers.
+     */
     static boolean isLoopback(String bind) {
+        if (bind.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!bind.matches("[0-9.]+") && !bind.contains(":")) {
+            return false; // a host name
+        }
         try {
-            return java.net.InetAddress.getByName(bind).isLoopbackAddress();
+            return java.net.InetAddress.getByName(bind).isLoopbackAddress(); // a literal: parsed, no lookup
         } catch (java.net.UnknownHostException e) {
             return false;
         }
