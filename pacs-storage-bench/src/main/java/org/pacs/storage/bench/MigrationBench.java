@@ -88,6 +88,9 @@ public final class MigrationBench {
             Path warmupPlain = work.resolve("warmup-plain");
             CloudBench.seconds(count, threads, i -> durableCopy(files.get(i), warmupPlain.resolve(i + ".dcm")));
             plainMove(work.resolve("warmup-move"), files, threads);
+            for (String w : List.of("warmup-files", "warmup-plain", "warmup-move")) {
+                discard(work.resolve(w));
+            }
             // a shared machine's disk is noisy: alternate the sides and keep each side's median
             int rounds = Integer.getInteger("migrationbench.rounds", 3);
             double[] hsmW = new double[rounds];
@@ -97,28 +100,31 @@ public final class MigrationBench {
             double[] releaseW = new double[rounds];
             double[] unlinkW = new double[rounds];
             for (int r = 0; r < rounds; r++) {
-                // each case starts on a settled file system: the plain cases leave their creates and unlinks in
-                // the journal, which the next fsync (an HSM case's) would otherwise pay for
+                // each case starts on a settled file system holding only the source files: the plain cases leave
+                // their creates and unlinks in the journal, which the next fsync (an HSM case's) would otherwise pay
+                // for, and a case run beside the gigabytes earlier cases left behind runs measurably slower here
+                // (more kernel time per write), which would favour whichever side happens to run first
                 settle();
                 hsmW[r] = hsm(work.resolve("a" + r), files, threads, null, false);
                 double hsmCpu = LAST_CPU_MS;
-                settle();
+                discard(work.resolve("a" + r));
                 moveW[r] = plainMove(work.resolve("move" + r), files, threads);
                 double moveCpu = LAST_CPU_MS;
+                discard(work.resolve("move" + r));
+                Path keepDir = work.resolve("w" + r);
+                keepW[r] = hsm(keepDir, files, threads, null, true);
+                double keepCpu = LAST_CPU_MS;
                 settle();
+                releaseW[r] = releasePass(keepDir, count);
+                discard(keepDir);
                 Path plainDir = work.resolve("plain" + r);
                 long c0 = cpuNanos();
                 plainW[r] = CloudBench.seconds(count, threads,
                         i -> durableCopy(files.get(i), plainDir.resolve(i + ".dcm")));
                 double copyCpu = (cpuNanos() - c0) / 1e6;
                 settle();
-                Path keepDir = work.resolve("w" + r);
-                keepW[r] = hsm(keepDir, files, threads, null, true);
-                double keepCpu = LAST_CPU_MS;
-                settle();
-                releaseW[r] = releasePass(keepDir, count);
-                settle();
                 unlinkW[r] = plainUnlinks(plainDir, count);
+                discard(plainDir);
                 System.out.printf(Locale.ROOT, "  round %d, hot -> warm: HSM immediate %.2f s, plain move %.2f s;"
                         + " HSM watermark %.2f s, plain copy %.2f s; release pass %.3f s, plain unlinks %.3f s%n",
                         r + 1, hsmW[r], moveW[r], keepW[r], plainW[r], releaseW[r], unlinkW[r]);
@@ -199,6 +205,14 @@ public final class MigrationBench {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /** Deletes what a case left (untimed) and settles, so the next case starts on the same file system. */
+    private static void discard(Path dir) throws IOException, InterruptedException {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        settle();
+    }
+
     /** sync(1), untimed: what one case left in the page cache and the journal is written before the next. */
     private static void settle() throws IOException, InterruptedException {
         new ProcessBuilder("sync").inheritIO().start().waitFor();
@@ -261,11 +275,14 @@ public final class MigrationBench {
                 StoredInstance s = hsm.store(f);
                 uids.add(s.sopInstanceUid());
             }
-            // what a migration cycle does: batches (of at most 64) spread over the threads
-            int per = Math.max(1, Math.min(64, (uids.size() + threads - 1) / threads));
+            // what a migration cycle does (MigrationCycle.split): even runs of consecutive instances, as many per
+            // thread as keep each batch at most 64; uneven ones (6 x 64 + 16 over 4 threads) would leave threads idle
+            int parts = threads * (int) Math.ceil(uids.size() / (threads * 64.0));
             List<List<SopInstanceUid>> batches = new ArrayList<>();
-            for (int i = 0; i < uids.size(); i += per) {
-                batches.add(uids.subList(i, Math.min(uids.size(), i + per)));
+            for (int i = 0, from = 0; i < parts && from < uids.size(); i++) {
+                int size = (uids.size() - from) / (parts - i);
+                batches.add(uids.subList(from, from + size));
+                from += size;
             }
             settle(); // the stores' writes are not the migration's
             long c0 = cpuNanos();

@@ -26,7 +26,7 @@ final class CatalogRows {
         for (Integer tag : HEADER_TAGS) {
             cols.append(", ").append(CatalogAttributes.COLUMNS.get(tag));
         }
-        cols.append(", tier, location, size_bytes, sha256, stored_at, last_accessed, last_activity,"
+        cols.append(", tier, location, size_bytes, sha256, crc32c, stored_at, last_accessed, last_activity,"
                 + " migration_state, migration_source, migration_target, claim_owner, lease_expiry, hot_copy");
         COLUMNS = cols.toString();
         int n = COLUMNS.split(",").length;
@@ -37,7 +37,7 @@ final class CatalogRows {
         for (Integer tag : HEADER_TAGS) {
             set.append(", ").append(CatalogAttributes.COLUMNS.get(tag)).append(" = ?");
         }
-        set.append(", tier = ?, location = ?, size_bytes = ?, sha256 = ?, stored_at = ?, last_accessed = NULL,"
+        set.append(", tier = ?, location = ?, size_bytes = ?, sha256 = ?, crc32c = ?, stored_at = ?, last_accessed = NULL,"
                 + " hot_copy = 0, last_activity = ? WHERE sop_instance_uid = ? AND migration_state = 'NONE'");
         REPLACE = set.toString();
     }
@@ -67,6 +67,11 @@ final class CatalogRows {
         ps.setString(i++, e.location());
         ps.setLong(i++, s.sizeBytes());
         ps.setString(i++, s.sha256());
+        if (s.hasCrc32c()) {
+            ps.setLong(i++, s.crc32c());
+        } else {
+            ps.setNull(i++, Types.BIGINT);
+        }
         ps.setLong(i++, s.storedAt().toEpochMilli());
         return i;
     }
@@ -103,6 +108,8 @@ final class CatalogRows {
         String location = rs.getString(i++);
         long size = rs.getLong(i++);
         String sha = rs.getString(i++);
+        long crc = rs.getLong(i++);
+        crc = rs.wasNull() ? StoredInstance.NO_CRC32C : crc;
         Instant storedAt = Instant.ofEpochMilli(rs.getLong(i++));
         Instant lastAccessed = millis(rs, i++);
         i++; // last_activity is derived
@@ -112,7 +119,7 @@ final class CatalogRows {
         String owner = rs.getString(i++);
         Instant lease = millis(rs, i++);
         boolean hotCopy = rs.getInt(i) != 0;
-        StoredInstance inst = new StoredInstance(uid, study, series, sopClass, ts, size, sha, storedAt);
+        StoredInstance inst = new StoredInstance(uid, study, series, sopClass, ts, size, sha, storedAt, crc);
         return new CatalogEntry(inst, attrs, tier, location, lastAccessed, state, source, target, owner, lease,
                 hotCopy);
     }

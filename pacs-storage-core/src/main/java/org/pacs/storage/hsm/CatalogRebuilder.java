@@ -183,12 +183,14 @@ public final class CatalogRebuilder {
     /** A blob with no metadata: parse its header and hash all its bytes, in one read. */
     private Optional<CatalogEntry> readWhole(TierStore tier, BlobInfo b) throws IOException {
         MessageDigest md = Digests.newSha256();
-        try (InputStream raw = tier.blobs().open(b.key()); DigestInputStream in = new DigestInputStream(raw, md)) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        try (InputStream raw = tier.blobs().open(b.key());
+             InputStream in = new java.util.zip.CheckedInputStream(new DigestInputStream(raw, md), crc)) {
             DicomFile header = DicomReader.readHeader(in);
             in.transferTo(java.io.OutputStream.nullOutputStream());
             String sha = HexFormat.of().formatHex(md.digest());
             // age-based tier policies read storedAt, so a rebuilt row keeps the blob's age
-            StoredInstance i = InstanceHeaders.describe(header, b.size(), sha, b.lastModified());
+            StoredInstance i = InstanceHeaders.describe(header, b.size(), sha, crc.getValue(), b.lastModified());
             // the header kept as ingest keeps it: its bytes and frame layout, in ranged reads of the blob
             StoredHeader kept = HeaderCapture.ofRanges((offset, length) -> tier.blobs().open(b.key(), offset, length),
                     b.size()).orElse(null);

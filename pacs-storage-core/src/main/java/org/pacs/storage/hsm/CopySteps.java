@@ -238,20 +238,23 @@ final class CopySteps {
     }
 
     /**
-     * Null when the copy holds the catalog's bytes: the SHA-256 the spooler computed while receiving them, and,
+     * Null when the copy holds the catalog's bytes: the checksums computed while receiving them (CRC32C, else
+     * SHA-256: {@link TierStore#sameBytes}), and,
      * when verify_after_migration is on, the target's own confirmation (a checksum it computed, or a re-read);
      * otherwise the CORRUPT error to raise once the copy is rolled back.
      */
     StorageException verify(CatalogEntry entry, StorageTier target, TierStore dest, StoredInstance copied) {
         SopInstanceUid uid = entry.instance().sopInstanceUid();
         String expected = entry.instance().sha256();
-        boolean received = expected.equals(copied.sha256()) && copied.sizeBytes() == entry.instance().sizeBytes();
+        boolean received = TierStore.sameBytes(entry.instance(), copied);
         if (received && (!config.verifyAfterMigration() || dest.confirmsCopy(entry.instance()))) {
             return null;
         }
         return new StorageException(StorageException.Reason.CORRUPT, "The copy of " + uid + " in " + target
-                + (received ? " does not match at the target" : " has SHA-256 " + copied.sha256())
-                + " but the catalog records " + expected + "; the copy was removed"
-                + " and the instance stays in " + entry.tier() + ". Check the " + target + " store.");
+                + (received ? " does not match at the target" : " holds other bytes than the source read gave")
+                + " (the catalog records " + entry.instance().sizeBytes() + " bytes, SHA-256 " + expected
+                + (entry.instance().hasCrc32c() ? String.format(", CRC32C %08x", entry.instance().crc32c()) : "")
+                + "); the copy was removed and the instance stays in " + entry.tier() + ". Check the "
+                + entry.tier() + " copy with verify, and the " + target + " store.");
     }
 }

@@ -145,11 +145,11 @@ final class HotRecalls implements AutoCloseable {
                 throw ex instanceof StorageException se ? se : StorageException.unavailable("Recalling " + uid
                         + " to hot failed: " + ex.getMessage(), ex);
             }
-            boolean good = copy.sha256().equals(i.sha256()) && copy.sizeBytes() == i.sizeBytes()
+            boolean good = TierStore.sameBytes(i, copy)
                     && (!config.verifyAfterMigration() || hot.confirmsCopy(i));
             if (!good) {
                 undo.rollback(i, hot, MigrationState.RECALLING);
-                LOG.error("The recalled copy of {} does not match the catalog's SHA-256; removed it. Check the hot"
+                LOG.error("The recalled copy of {} does not match the catalog's checksum; removed it. Check the hot"
                         + " store.", uid);
                 return false;
             }

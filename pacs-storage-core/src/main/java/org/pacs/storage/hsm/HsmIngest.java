@@ -48,9 +48,7 @@ final class HsmIngest {
         StoredInstance spooled = s.instance();
         SopInstanceUid uid = spooled.sopInstanceUid();
         // the catalog's clock (injectable, millisecond precision) dates the instance for the tier policy
-        StoredInstance stamped = new StoredInstance(uid, spooled.studyInstanceUid(), spooled.seriesInstanceUid(),
-                spooled.sopClassUid(), spooled.transferSyntaxUid(), spooled.sizeBytes(), spooled.sha256(),
-                config.clock().instant().truncatedTo(ChronoUnit.MILLIS));
+        StoredInstance stamped = spooled.withStoredAt(config.clock().instant().truncatedTo(ChronoUnit.MILLIS));
         Map<Integer, String> attrs = CatalogAttributes.of(s.attributes());
         CatalogEntry fresh = CatalogEntry.stored(stamped, attrs, StorageTier.HOT, tiers.location(StorageTier.HOT),
                 s.storedHeader().orElse(null)); // the kept header commits with the row, in its group's transaction

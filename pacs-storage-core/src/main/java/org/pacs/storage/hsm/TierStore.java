@@ -1,7 +1,21 @@
 package org.pacs.storage.hsm;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
@@ -80,30 +94,35 @@ final class TierStore {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicLong COPIES = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong COPIES = new AtomicLong();
     private static final String PROCESS = Long.toHexString(ProcessHandle.current().pid()) + "-"
             + Long.toHexString(new java.security.SecureRandom().nextInt() & 0xffffffffL);
 
     /**
-     * A migration's copy into a file store: the bytes hashed on their way into the store's spool (owner-only
-     * from the first byte), then renamed into place, without the spooler's DICOM parse: the SHA-256 the caller
-     * compares with the catalog's proves them the catalogued instance, which was parsed when it was stored. A
-     * file store keeps no metadata, so none is built. The spool file never outlives a failure.
+     * A migration's copy into a file store: the bytes checked on their way into the store's spool (owner-only
+     * from the first byte), then renamed into place, without the spooler's DICOM parse: the checksum the caller
+     * compares with the catalog's proves them the catalogued instance, which was parsed when it was stored. With a
+     * CRC32C recorded at ingest only that is computed (a thirtieth of a SHA-256's CPU; on two cores the hash was
+     * most of what a migration cost beyond a plain copy) and the SHA-256 is reported as catalogued; a row without
+     * one is hashed with SHA-256 as before. A file store keeps no metadata, so none is built. The spool file never
+     * outlives a failure.
      */
     private StoredInstance copyInHashed(InputStream in, StoredInstance catalogued, BlobBatch batch) {
-        java.nio.file.Path tmp = store.spoolDir().resolve("migrate-" + PROCESS + "-" + COPIES.incrementAndGet()
-                + ".tmp");
+        Path tmp = store.spoolDir().resolve("migrate-" + PROCESS + "-" + COPIES.incrementAndGet() + ".tmp");
         try {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            MessageDigest md = catalogued.hasCrc32c() ? null : MessageDigest.getInstance("SHA-256");
+            CRC32C crc = new CRC32C();
             long size = 0;
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-                    java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
-                            java.nio.file.StandardOpenOption.WRITE), java.nio.file.attribute.PosixFilePermissions
-                            .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))) {
+            try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")))) {
                 byte[] buf = new byte[InstanceSpooler.BUFFER_SIZE];
-                java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(buf);
+                ByteBuffer bb = ByteBuffer.wrap(buf);
                 for (int n; (n = in.read(buf)) > 0; ) {
-                    md.update(buf, 0, n);
+                    if (md != null) {
+                        md.update(buf, 0, n);
+                    }
+                    crc.update(buf, 0, n);
                     bb.clear().limit(n);
                     while (bb.hasRemaining()) {
                         ch.write(bb);
@@ -111,8 +130,8 @@ final class TierStore {
                     size += n;
                 }
             }
-            String sha = java.util.HexFormat.of().formatHex(md.digest());
-            LocalBlob blob = new LocalBlob(tmp, size, sha, java.util.Map.of(), true);
+            String sha = md == null ? catalogued.sha256() : HexFormat.of().formatHex(md.digest());
+            LocalBlob blob = new LocalBlob(tmp, size, sha, Map.of(), true);
             if (batch != null) {
                 batch.put(key(catalogued), blob);
             } else {
@@ -120,19 +139,28 @@ final class TierStore {
             }
             return new StoredInstance(catalogued.sopInstanceUid(), catalogued.studyInstanceUid(),
                     catalogued.seriesInstanceUid(), catalogued.sopClassUid(), catalogued.transferSyntaxUid(), size,
-                    sha, catalogued.storedAt());
-        } catch (java.io.IOException e) {
+                    sha, catalogued.storedAt(), crc.getValue());
+        } catch (IOException e) {
             throw StorageException.unavailable("Could not copy into " + store.describe() + " (" + e.getMessage()
                     + "); check free space and permissions there.", e);
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every JVM", e);
         } finally {
             try {
-                java.nio.file.Files.deleteIfExists(tmp); // renamed into place on success: then nothing to delete
-            } catch (java.io.IOException ignored) {
+                Files.deleteIfExists(tmp); // renamed into place on success: then nothing to delete
+            } catch (IOException ignored) {
                 // a leftover spool file is cleaned at the next open of the store
             }
         }
+    }
+
+    /**
+     * Whether a copy holds the catalogued bytes: the same size and SHA-256 and, where both sides know one, the same
+     * CRC32C (a copy that computed only the CRC32C reports the SHA-256 as catalogued).
+     */
+    static boolean sameBytes(StoredInstance catalogued, StoredInstance copy) {
+        return copy.sizeBytes() == catalogued.sizeBytes() && copy.sha256().equals(catalogued.sha256())
+                && (!catalogued.hasCrc32c() || !copy.hasCrc32c() || copy.crc32c() == catalogued.crc32c());
     }
 
     InputStream open(StoredInstance i) {

@@ -25,6 +25,8 @@ public final class InstanceMetadata {
     public static final String SHA256 = "pacssha256";
     public static final String STORED_AT = "pacsstoredat";
     public static final String HEADER_LENGTH = "pacsheaderlength";
+    /** The CRC32C taken at ingest (8 hex digits), when the instance has one. */
+    public static final String CRC32C = "pacscrc32c";
 
     private InstanceMetadata() {
     }
@@ -39,6 +41,9 @@ public final class InstanceMetadata {
         m.put(SHA256, i.sha256());
         m.put(STORED_AT, i.storedAt().toString());
         m.put(HEADER_LENGTH, Long.toString(headerLength));
+        if (i.hasCrc32c()) {
+            m.put(CRC32C, String.format(Locale.ROOT, "%08x", i.crc32c()));
+        }
         // An empty value is legal DICOM (no SOP Class, say) but some S3 servers drop or refuse empty headers.
         m.values().removeIf(String::isEmpty);
         return m;
@@ -58,11 +63,19 @@ public final class InstanceMetadata {
             String storedAt = m.get(STORED_AT);
             Instant at = storedAt != null ? Instant.parse(storedAt) : fallbackStoredAt;
             return Optional.of(new StoredInstance(SopInstanceUid.of(m.get(SOP)), m.get(STUDY), m.get(SERIES),
-                    m.get(SOP_CLASS), m.get(TRANSFER_SYNTAX), size, m.get(SHA256), at));
+                    m.get(SOP_CLASS), m.get(TRANSFER_SYNTAX), size, m.get(SHA256), at, crc32c(m.get(CRC32C))));
         } catch (RuntimeException e) {
             // StorageException for a bad UID, IllegalArgument for a bad hash, DateTimeParse, NPE for a missing key.
             return Optional.empty();
         }
+    }
+
+    /** A recorded CRC32C; a missing or unreadable one is simply not known (the SHA-256 still identifies the bytes). */
+    private static long crc32c(String hex) {
+        if (hex == null || !hex.matches("[0-9a-fA-F]{8}")) {
+            return StoredInstance.NO_CRC32C;
+        }
+        return Long.parseLong(hex, 16);
     }
 
     /** Bytes before Pixel Data as recorded at upload; empty when absent (then a reader must find out itself). */

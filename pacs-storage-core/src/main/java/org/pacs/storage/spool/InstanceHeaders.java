@@ -29,6 +29,12 @@ public final class InstanceHeaders {
 
     /** Builds the index record; raises INVALID_INPUT naming the missing or malformed UID. */
     public static StoredInstance describe(DicomFile header, long sizeBytes, String sha256, Instant storedAt) {
+        return describe(header, sizeBytes, sha256, StoredInstance.NO_CRC32C, storedAt);
+    }
+
+    /** As above, with the CRC32C the spooler took beside the SHA-256. */
+    public static StoredInstance describe(DicomFile header, long sizeBytes, String sha256, long crc32c,
+                                          Instant storedAt) {
         SopInstanceUid sop = sopInstanceUid(header);
         DicomDataset ds = header.dataset();
         String study = SopInstanceUid.requireValidUid(ds.getUid(Tag.StudyInstanceUID).orElse(null),
@@ -38,7 +44,7 @@ public final class InstanceHeaders {
         String sopClass = ds.getUid(Tag.SOPClassUID)
                 .or(() -> header.fileMeta().getUid(Tag.MediaStorageSOPClassUID)).orElse("");
         return new StoredInstance(sop, study, series, sopClass, header.transferSyntaxUid(), sizeBytes, sha256,
-                storedAt);
+                storedAt, crc32c);
     }
 
     /**

@@ -15,6 +15,8 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
@@ -27,7 +29,7 @@ import org.pacs.storage.dicom.TransferSyntax;
 
 /**
  * The ingest step every backend shares: bytes go to a spool file through a fixed-size buffer while their
- * SHA-256 and size are computed, then only the header is parsed (so a multi-gigabyte instance costs its
+ * SHA-256, CRC32C (for later copies between tiers, {@link StoredInstance#crc32c()}) and size are computed, then only the header is parsed (so a multi-gigabyte instance costs its
  * header in heap), UIDs are validated and the query attributes extracted. A backend then uploads, renames or
  * copies {@link SpooledInstance#path()}; bad input fails here, before any backend writes anything.
  * Thread-safe: every call uses its own spool file.
@@ -70,11 +72,13 @@ public final class InstanceSpooler {
         FileChannel ch = f.channel();
         try {
             MessageDigest md = sha256();
+            CRC32C crc = new CRC32C();
             long size;
-            try (OutputStream out = new DigestOutputStream(Channels.newOutputStream(ch), md)) {
+            try (OutputStream out = new CheckedOutputStream(new DigestOutputStream(Channels.newOutputStream(ch), md),
+                    crc)) {
                 size = copy(in, out);
             }
-            return describeOrDelete(tmp, true, size, md);
+            return describeOrDelete(tmp, true, size, md, crc);
         } catch (SourceReadException e) {
             deleteQuietly(tmp);
             throw StorageException.unavailable("Reading the incoming instance failed (" + e.getCause().getMessage()
@@ -96,15 +100,17 @@ public final class InstanceSpooler {
             throw StorageException.invalidInput(file + " is not a readable file; give the path of a DICOM Part 10 file.");
         }
         MessageDigest md = sha256();
+        CRC32C crc = new CRC32C();
         long size;
         try (InputStream in = Files.newInputStream(file);
-             OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(), md)) {
+             OutputStream sink = new CheckedOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), md),
+                     crc)) {
             size = copy(in, sink);
         } catch (IOException e) {
             throw StorageException.invalidInput("Could not read " + file + " (" + e.getMessage()
                     + "); check that it exists and is readable.");
         }
-        return describeOrDelete(file, false, size, md);
+        return describeOrDelete(file, false, size, md, crc);
     }
 
     /**
@@ -127,12 +133,13 @@ public final class InstanceSpooler {
         FileChannel ch = f.channel();
         try {
             MessageDigest md = sha256();
+            CRC32C crc = new CRC32C();
             CountingOutputStream counter;
-            try (OutputStream out = new DigestOutputStream(counter = new CountingOutputStream(
-                    new java.io.BufferedOutputStream(Channels.newOutputStream(ch), BUFFER_SIZE)), md)) {
+            try (OutputStream out = new CheckedOutputStream(new DigestOutputStream(counter = new CountingOutputStream(
+                    new java.io.BufferedOutputStream(Channels.newOutputStream(ch), BUFFER_SIZE)), md), crc)) {
                 DicomWriter.write(dataset, out, ts);
             }
-            return describeOrDelete(tmp, true, counter.count(), md);
+            return describeOrDelete(tmp, true, counter.count(), md, crc);
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw StorageException.unavailable("Could not spool the dataset to " + spoolDir + " (" + e.getMessage()
@@ -143,7 +150,7 @@ public final class InstanceSpooler {
         }
     }
 
-    private SpooledInstance describeOrDelete(Path path, boolean temporary, long size, MessageDigest md) {
+    private SpooledInstance describeOrDelete(Path path, boolean temporary, long size, MessageDigest md, CRC32C crc) {
         try {
             if (size == 0) {
                 throw StorageException.invalidInput("The instance is empty (0 bytes); give a DICOM Part 10 file.");
@@ -151,7 +158,7 @@ public final class InstanceSpooler {
             String sha = HexFormat.of().formatHex(md.digest());
             DicomFile header = DicomReader.readHeader(path);
             org.pacs.storage.StoredHeader kept = PixelDataCheck.verifyAndCapture(path, header, size);
-            StoredInstance instance = InstanceHeaders.describe(header, size, sha, clock.instant());
+            StoredInstance instance = InstanceHeaders.describe(header, size, sha, crc.getValue(), clock.instant());
             return new SpooledInstance(path, temporary, instance, InstanceHeaders.attributes(header, instance),
                     header.headerLength(), kept);
         } catch (RuntimeException e) {

@@ -93,6 +93,8 @@ class HsmBatchMigrationTest extends FileHsmTestBase {
 
         assertThat(r.failed()).containsOnlyKeys(damaged.sopInstanceUid());
         assertThat(r.failed().get(damaged.sopInstanceUid()).reason()).isEqualTo(Reason.CORRUPT);
+        assertThat(r.failed().get(damaged.sopInstanceUid()).getMessage()).as("caught by the CRC32C alone")
+                .contains(String.format("CRC32C %08x", damaged.crc32c()));
         assertThat(r.moved()).hasSize(9);
         assertThat(hsm.getTier(damaged.sopInstanceUid())).contains(StorageTier.HOT);
         assertThat(TierView.of(hsm, StorageTier.COLD).exists(damaged.sopInstanceUid())).as("copy rolled back").isFalse();
@@ -100,6 +102,58 @@ class HsmBatchMigrationTest extends FileHsmTestBase {
         for (StoredInstance s : stored.values()) {
             if (!s.equals(damaged)) {
                 assertOnlyIn(StorageTier.COLD, s);
+            }
+        }
+    }
+
+    @Test
+    void theCatalogRecordsTheCrc32cOfTheStoredBytesWhichAMigrationChecks() throws Exception {
+        open(HsmFixture.config(clock));
+        StoredInstance s = storeMany(1).values().iterator().next();
+        java.util.zip.CRC32C expected = new java.util.zip.CRC32C();
+        try (InputStream in = hsm.open(s.sopInstanceUid())) {
+            expected.update(in.readAllBytes());
+        }
+
+        assertThat(s.crc32c()).isEqualTo(expected.getValue());
+        assertThat(hsm.catalog().get(s.sopInstanceUid()).orElseThrow().instance().crc32c())
+                .isEqualTo(expected.getValue());
+        assertThat(hsm.migrate(List.of(s.sopInstanceUid()), StorageTier.WARM).moved()).hasSize(1);
+        assertOnlyIn(StorageTier.WARM, s);
+    }
+
+    @Test
+    void aRowCataloguedWithoutACrc32cIsCheckedBySha256AndADamagedOneStays() throws Exception {
+        open(HsmFixture.config(clock));
+        Map<SopInstanceUid, StoredInstance> stored = storeMany(4);
+        hsm.close();
+        // what a catalog written before schema step 5 holds: no CRC32C for any row
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("catalog.db"));
+             java.sql.Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate("UPDATE instances SET crc32c = NULL")).isEqualTo(4);
+        }
+        open(HsmFixture.config(clock));
+        StoredInstance damaged = stored.values().iterator().next();
+        assertThat(hsm.catalog().get(damaged.sopInstanceUid()).orElseThrow().instance().hasCrc32c()).isFalse();
+        Path file = dir.resolve("hot").resolve(FileLayout.HIERARCHICAL.relativePath(damaged));
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(raf.length() - 1);
+            int b = raf.read();
+            raf.seek(raf.length() - 1);
+            raf.write(b ^ 0x01); // one bit
+        }
+
+        MigrationBatchResult r = hsm.migrate(stored.keySet(), StorageTier.WARM);
+
+        assertThat(r.failed()).containsOnlyKeys(damaged.sopInstanceUid());
+        assertThat(r.failed().get(damaged.sopInstanceUid()).reason()).isEqualTo(Reason.CORRUPT);
+        assertThat(r.failed().get(damaged.sopInstanceUid()).getMessage()).contains(damaged.sha256())
+                .doesNotContain("CRC32C");
+        assertThat(hsm.getTier(damaged.sopInstanceUid())).contains(StorageTier.HOT);
+        assertThat(TierView.of(hsm, StorageTier.WARM).exists(damaged.sopInstanceUid())).isFalse();
+        for (StoredInstance s : stored.values()) {
+            if (!s.equals(damaged)) {
+                assertOnlyIn(StorageTier.WARM, s);
             }
         }
     }
