@@ -226,6 +226,7 @@ public final class FileBlobStore implements SupportsBatchedDurability {
         Path tmp = null;
         try {
             FilePermissions.createDirectories(root, target.getParent(), config, syncDirectory);
+            boolean forced = false;
             if (takesOver(blob)) {
                 tmp = blob.path();
                 if (!config.fileMode().equals(SPOOL_MODE)) {
@@ -233,9 +234,10 @@ public final class FileBlobStore implements SupportsBatchedDurability {
                 }
             } else {
                 tmp = spool.resolve("copy-" + processTag + "-" + counter.incrementAndGet() + ".tmp");
-                FilePermissions.copy(blob.path(), tmp, config);
+                FilePermissions.copy(blob.path(), blob.size(), tmp, config, config.fsync());
+                forced = config.fsync();
             }
-            DurableFiles.publish(tmp, target, config.fsync(), syncDirectory);
+            DurableFiles.publish(tmp, target, config.fsync() && !forced, syncDirectory);
             tmp = null;
             return BlobInfo.of(key, blob.size(), Instant.now());
         } catch (IOException e) {

@@ -162,6 +162,32 @@ class FileStorageTest {
         assertReason(() -> FileStorageConfig.of(root).withModes("600", "600"), Reason.INVALID_INPUT);
     }
 
+    @Test
+    void aFileStoredFromItsPathIsCopiedWithTheTierModeAndAChangedSourceIsRefused() throws Exception {
+        Path in = Files.createDirectories(root.resolve("in")).resolve("one.dcm");
+        SyntheticInstances.write(in, SyntheticInstances.header(), 4096, 7);
+        Path archive = root.resolve("group-readable");
+        StoredInstance s;
+        try (FileStorage fs = new FileStorage(FileStorageConfig.of(archive).withModes("640", "750"))) {
+            s = fs.store(in); // the caller's file is copied (never moved), in one create with the tier's mode
+        }
+        Path stored = archive.resolve(FileLayout.HIERARCHICAL.relativePath(s));
+        assertThat(Files.readAllBytes(stored)).isEqualTo(Files.readAllBytes(in));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(stored)))
+                .isEqualTo("rw-r-----");
+
+        // the bytes that were hashed are no longer the file's: refused, nothing published, no temp file left
+        FileBlobStore blobs = new FileBlobStore(FileStorageConfig.of(root.resolve("blobs")));
+        org.pacs.storage.blob.LocalBlob shorter = new org.pacs.storage.blob.LocalBlob(in, Files.size(in) + 10,
+                s.sha256(), Map.of(), false);
+        assertThatThrownBy(() -> blobs.put("a/b/c.dcm", shorter)).isInstanceOfSatisfying(StorageException.class,
+                e -> assertThat(e.getMessage()).contains("changed while it was being stored").contains("Store it again"));
+        assertThat(blobs.head("a/b/c.dcm")).isEmpty();
+        try (Stream<Path> left = Files.list(blobs.spoolDir())) {
+            assertThat(left.filter(p -> p.getFileName().toString().startsWith("copy-"))).isEmpty();
+        }
+    }
+
     /** A StoredInstance with the header's UIDs, only to compute where the layout puts it. */
     private static StoredInstance probe(DicomDataset h) {
         return new StoredInstance(org.pacs.storage.SopInstanceUid.of(h.getUid(Tag.SOPInstanceUID).orElseThrow()),
