@@ -1,6 +1,7 @@
 package org.pacs.storage;
 
 import java.time.Instant;
+import org.pacs.storage.blob.Digests;
 import java.util.Objects;
 
 /**
@@ -40,7 +41,7 @@ public record StoredInstance(
         if (sizeBytes < 0) {
             throw new IllegalArgumentException("sizeBytes < 0");
         }
-        if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+        if (sha256 == null || !Digests.isSha256Hex(sha256)) {
             throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits: " + sha256);
         }
         Objects.requireNonNull(storedAt, "storedAt");

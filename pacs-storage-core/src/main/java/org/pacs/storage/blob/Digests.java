@@ -22,6 +22,23 @@ public final class Digests {
         }
     }
 
+    /**
+     * True for 64 lower-case hex digits, the form every SHA-256 here takes. A loop rather than String.matches,
+     * which compiles its pattern on every call: this runs several times per stored instance.
+     */
+    public static boolean isSha256Hex(String s) {
+        if (s == null || s.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Lower-case hex SHA-256 of the rest of {@code in}; does not close it. */
     public static String sha256(InputStream in) throws IOException {
         MessageDigest md = newSha256();

@@ -16,7 +16,7 @@ public record LocalBlob(Path path, long size, String sha256, Map<String, String>
         if (size < 0) {
             throw new IllegalArgumentException("size < 0");
         }
-        if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
+        if (sha256 == null || !Digests.isSha256Hex(sha256)) {
             throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits: " + sha256);
         }
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);

@@ -22,6 +22,11 @@ final class TierSpace {
     private final HsmTiers tiers;
     private final SpaceConfig config;
     private final Map<StorageTier, AtomicLong> estimates = new EnumMap<>(StorageTier.class);
+    /**
+     * A file tier's file system size, read once and again after each exact refresh ({@link #used}): finding the
+     * file store of a path reads the whole mount table, which cost more per store than the check it serves.
+     */
+    private final Map<StorageTier, AtomicLong> fileSystemSizes = new EnumMap<>(StorageTier.class);
 
     TierSpace(InstanceCatalog catalog, HsmTiers tiers, SpaceConfig config) {
         this.catalog = catalog;
@@ -29,6 +34,7 @@ final class TierSpace {
         this.config = config;
         for (StorageTier t : StorageTier.values()) {
             estimates.put(t, new AtomicLong(-1)); // unknown until first computed
+            fileSystemSizes.put(t, new AtomicLong(-1));
         }
     }
 
@@ -43,11 +49,17 @@ final class TierSpace {
             return OptionalLong.of(configured);
         }
         if (tiers.has(tier) && tiers.blobs(tier) instanceof FileBlobStore f) {
-            try {
-                return OptionalLong.of(Files.getFileStore(f.root()).getTotalSpace());
-            } catch (IOException e) {
-                return OptionalLong.empty();
+            AtomicLong known = fileSystemSizes.get(tier);
+            long size = known.get();
+            if (size < 0) {
+                try {
+                    size = Files.getFileStore(f.root()).getTotalSpace();
+                } catch (IOException e) {
+                    return OptionalLong.empty();
+                }
+                known.set(size);
             }
+            return OptionalLong.of(size);
         }
         return OptionalLong.empty();
     }
@@ -60,6 +72,7 @@ final class TierSpace {
             bytes += catalog.hotCopyUsage().bytes();
         }
         estimates.get(tier).set(bytes);
+        fileSystemSizes.get(tier).set(-1); // read again at the next check: a file system may have been resized
         return bytes;
     }
 
@@ -79,8 +92,11 @@ final class TierSpace {
     /** True when hot is known to be above its high watermark. */
     boolean hotAboveHigh() {
         long used = estimate(StorageTier.HOT);
+        if (used < 0) {
+            return false; // no figure yet: nothing to compare, and no reason to look up the capacity
+        }
         OptionalLong cap = capacity(StorageTier.HOT);
-        return used < 0 || cap.isEmpty() ? false : used > config.highWatermark() * cap.getAsLong();
+        return cap.isPresent() && used > config.highWatermark() * cap.getAsLong();
     }
 
     /** OUT_OF_SPACE when {@code bytes} more would take {@code tier} past its capacity (by the estimate). */
