@@ -9,6 +9,7 @@ import java.net.SocketTimeoutException;
 
 import org.pacs.storage.StorageBackend;
 import org.pacs.storage.StorageException;
+import org.pacs.storage.security.Action;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,14 +80,15 @@ final class Association {
                 Negotiator.Rejection r = d.rejection();
                 LOG.info("DIMSE association from {}@{} to {} rejected: {}", rq.callingAe(), remote, rq.calledAe(), r.why());
                 writer.writeFixed(PduReader.ASSOCIATE_RJ, r.result(), r.source(), r.reason());
-                new Session(rq.callingAe(), rq.calledAe(), "", remote, null, archive, config, audit)
+                new Session(rq.callingAe(), rq.calledAe(), remote, archive, config, audit)
                         .record("REJECT", r.why(), r.reason(), 0, 0, 0);
                 awaitClose(in);
                 return;
             }
             writer.write(PduReader.ASSOCIATE_AC, d.accept().encode());
             DimseChannel channel = new DimseChannel(reader, writer, d.contexts(), rq.userInfo().maxPduLength());
-            session = new Session(rq.callingAe(), rq.calledAe(), d.user(), remote, channel, archive, config, audit);
+            session = new Session(rq.callingAe(), rq.calledAe(), d.user(), d.account(), remote, channel, archive,
+                    config, audit);
             LOG.info("DIMSE association from {} accepted: {} of {} presentation contexts, peer max PDU {}",
                     session.who(), d.contexts().size(), rq.contexts().size(), rq.userInfo().maxPduLength());
             session.record("ASSOCIATE", "", 0, 0, 0, 0);
@@ -138,9 +140,21 @@ final class Association {
                     LOG.debug("C-ECHO from {}", s.who());
                     s.record("C-ECHO", "", 0, 0, 0, 0);
                 }
-                case Command.C_STORE_RQ -> store.handle(rq, ctx);
-                case Command.C_FIND_RQ -> find.handle(rq, ctx);
-                case Command.C_GET_RQ, Command.C_MOVE_RQ -> retrieve.handle(rq, ctx);
+                case Command.C_STORE_RQ -> {
+                    if (permitted(s, rq, ctx, Action.WRITE, "C-STORE")) {
+                        store.handle(rq, ctx);
+                    }
+                }
+                case Command.C_FIND_RQ -> {
+                    if (permitted(s, rq, ctx, Action.READ, "C-FIND")) {
+                        find.handle(rq, ctx);
+                    }
+                }
+                case Command.C_GET_RQ, Command.C_MOVE_RQ -> {
+                    if (permitted(s, rq, ctx, Action.READ, rq.field() == Command.C_GET_RQ ? "C-GET" : "C-MOVE")) {
+                        retrieve.handle(rq, ctx);
+                    }
+                }
                 case Command.C_CANCEL_RQ -> LOG.debug("C-CANCEL from {} for a finished operation", s.who());
                 default -> {
                     if (rq.hasDataset()) {
@@ -153,6 +167,27 @@ final class Association {
         }
     }
 
+    /**
+     * True when the association's user may run {@code op}; otherwise its data set is drained, the request answered
+     * 0124 (Refused: Not Authorized, PS3.7 Annex C) with the reason as Error Comment, and the refusal audited.
+     */
+    private static boolean permitted(Session s, Command rq, DimseChannel.Context ctx, Action action, String op)
+            throws IOException, ProtocolException {
+        java.util.Optional<String> why = s.denied(action);
+        if (why.isEmpty()) {
+            return true;
+        }
+        DimseChannel ch = s.channel();
+        if (rq.hasDataset()) {
+            ch.drainData();
+        }
+        ch.writeCommand(ctx.id(), Command.response(rq, Status.NOT_AUTHORIZED, false)
+                .string(Command.ERROR_COMMENT, Status.comment(why.get())));
+        LOG.info("{} from {} refused: {}", op, s.who(), why.get());
+        s.record(op, why.get(), Status.NOT_AUTHORIZED, 0, 0, 0);
+        return false;
+    }
+
     private void abort(PduWriter writer, Session session, String remote, int reason, String why) {
         LOG.info("DIMSE association from {} aborted: {}{}", who(session, remote), why,
                 session == null ? "" : "; " + session.summary());
@@ -160,7 +195,7 @@ final class Association {
             record(session, "ABORT", why);
         } else {
             // Before the A-ASSOCIATE-RQ was understood nobody is known by AE title, only by address.
-            new Session("", "", "", remote, null, archive, config, audit).record("ABORT", why, reason, 0, 0, 0);
+            new Session("", "", remote, archive, config, audit).record("ABORT", why, reason, 0, 0, 0);
         }
         try {
             writer.abort(2, reason);

@@ -20,8 +20,15 @@ final class Negotiator {
         static final int TRANSIENT = 2;
     }
 
-    /** Either a rejection, or the AC to send, the contexts it accepted and the user ("" when anonymous). */
-    record Decision(Rejection rejection, AssociatePdu accept, Map<Integer, DimseChannel.Context> contexts, String user) {
+    /**
+     * Either a rejection, or the AC to send, the contexts it accepted and the user ("" when anonymous) with its
+     * verified account (null when anonymous).
+     */
+    record Decision(Rejection rejection, AssociatePdu accept, Map<Integer, DimseChannel.Context> contexts, String user,
+                    org.pacs.storage.security.User account) {
+        Decision(Rejection rejection, AssociatePdu accept, Map<Integer, DimseChannel.Context> contexts, String user) {
+            this(rejection, accept, contexts, user, null);
+        }
     }
 
     static final String IMPLEMENTATION_VERSION = "PACS_STORAGE_01";
@@ -114,7 +121,7 @@ final class Negotiator {
                 rq.userInfo().asyncWindow(), null, confirm);
         AssociatePdu ac = new AssociatePdu(true, rq.calledAe(), rq.callingAe(), AssociatePdu.DICOM_APPLICATION_CONTEXT,
                 results, user);
-        return new Decision(null, ac, accepted, who.user());
+        return new Decision(null, ac, accepted, who.user(), who.account());
     }
 
     /** Whether the requestor asked for the SCP role of this storage class (it receives C-STOREs: C-GET). */

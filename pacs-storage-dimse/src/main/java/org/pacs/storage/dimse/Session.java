@@ -5,19 +5,45 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.pacs.storage.StorageBackend;
+import org.pacs.storage.security.AccessControl;
+import org.pacs.storage.security.Action;
+import org.pacs.storage.security.ResourceType;
+import org.pacs.storage.security.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One established association as the services see it: who is calling (AE title, and the user its identity
- * negotiation named, "" when none), over which channel, into which archive.
+ * negotiation named, "" when none, with the verified {@code account} and its roles, null when none), over which
+ * channel, into which archive.
  */
-record Session(String callingAe, String calledAe, String user, String remoteAddress, DimseChannel channel,
-               StorageBackend archive, DimseConfig config, DimseAuditSink audit, Map<String, int[]> counts) {
+record Session(String callingAe, String calledAe, String user, User account, String remoteAddress,
+               DimseChannel channel, StorageBackend archive, DimseConfig config, DimseAuditSink audit,
+               Map<String, int[]> counts) {
 
-    Session(String callingAe, String calledAe, String user, String remoteAddress, DimseChannel channel,
+    Session(String callingAe, String calledAe, String user, User account, String remoteAddress, DimseChannel channel,
             StorageBackend archive, DimseConfig config, DimseAuditSink audit) {
-        this(callingAe, calledAe, user, remoteAddress, channel, archive, config, audit, new TreeMap<>());
+        this(callingAe, calledAe, user, account, remoteAddress, channel, archive, config, audit, new TreeMap<>());
+    }
+
+    /** A session before or without an association (rejections, aborts): anonymous, no channel. */
+    Session(String callingAe, String calledAe, String remoteAddress, StorageBackend archive, DimseConfig config,
+            DimseAuditSink audit) {
+        this(callingAe, calledAe, "", null, remoteAddress, null, archive, config, audit);
+    }
+
+    /**
+     * Why the association's user may not do {@code action} to studies, or empty when it may. An anonymous peer (no
+     * user identity, which {@code require-user-identity} can forbid) is trusted by its AE title as DIMSE peers are;
+     * a verified user is held to its roles, as DICOMweb holds it.
+     */
+    java.util.Optional<String> denied(Action action) {
+        if (account == null || AccessControl.allows(account, ResourceType.STUDY, action)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("user '" + user + "' (roles " + account.roles() + ") may not "
+                + action.name().toLowerCase(java.util.Locale.ROOT) + " studies; ask an administrator for a role"
+                + " that grants it");
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);

@@ -37,8 +37,15 @@ final class UserIdentityCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(UserIdentityCheck.class);
 
-    /** The identity is accepted as {@code user} ("" when anonymous), or refused for {@code why}. */
-    record Outcome(boolean accepted, String user, String why) {
+    /**
+     * The identity is accepted as {@code user} ("" when anonymous), or refused for {@code why}; {@code account} is
+     * the verified user with its roles, null when anonymous or refused.
+     */
+    record Outcome(boolean accepted, String user, String why, User account) {
+        Outcome(boolean accepted, String user, String why) {
+            this(accepted, user, why, null);
+        }
+
         static Outcome anonymous() {
             return new Outcome(true, "", "");
         }
@@ -136,7 +143,7 @@ final class UserIdentityCheck {
             return refuse("wrong user name or password for user '" + shown + "'", who);
         }
         failures.remove(userKey);
-        return new Outcome(true, user.get().username(), "");
+        return new Outcome(true, user.get().username(), "", user.get());
     }
 
     private void recordFailure(String userKey, String addrKey, Instant now, String who) {

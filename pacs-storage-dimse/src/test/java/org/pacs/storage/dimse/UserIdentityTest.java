@@ -112,6 +112,50 @@ class UserIdentityTest extends DimseTestBed {
     }
 
     @Test
+    void aVerifiedUserIsHeldToItsRolesForEachOperation() throws Exception {
+        security.createUser(User.of("u-vera", "vera", Role.VIEWER).withPassword(PASSWORD.toCharArray()));
+        startWith(false);
+
+        // a viewer associates, but its C-STORE is refused (0124, Not Authorized) with the reason, and audited
+        Dcmtk.Result refused = storescu("--user", "vera", "--password", PASSWORD);
+        assertThat(refused.output()).as(refused.output()).doesNotContain("Association Rejected")
+                .contains("Store Response").containsIgnoringCase("status: 0x124"); // DCMTK names no general status
+        assertThat(archive.list()).isEmpty();
+        assertThat(events).filteredOn(e -> e.operation().equals("C-STORE")).singleElement().satisfies(e -> {
+            assertThat(e.status()).isEqualTo(Status.NOT_AUTHORIZED);
+            assertThat(e.user()).isEqualTo("vera");
+            assertThat(e.subject()).contains("VIEWER").contains("ask an administrator");
+        });
+
+        // a technologist stores under the same server
+        Dcmtk.Result stored = storescu("--user", "tina", "--password", PASSWORD);
+        assertThat(stored.exit()).as(stored.output()).isZero();
+        assertThat(archive.list()).hasSize(1);
+    }
+
+    /**
+     * The decision each operation's gate asks (C-STORE: WRITE; C-FIND, C-GET, C-MOVE: READ). DCMTK 3.6.7 sends a
+     * user identity from storescu only, so the READ side is checked here rather than through findscu.
+     */
+    @Test
+    void theGateGrantsByRoleAndTrustsAnAnonymousPeerByItsAeTitle() {
+        User vera = User.of("u-vera", "vera", Role.VIEWER);
+        User tina = User.of("u-tina", "tina", Role.TECHNOLOGIST);
+        Session viewer = new Session("MOD", "PACS", "vera", vera, "127.0.0.1", null, null, null, null);
+        Session technologist = new Session("MOD", "PACS", "tina", tina, "127.0.0.1", null, null, null, null);
+        Session anonymous = new Session("MOD", "PACS", "127.0.0.1", null, null, null);
+        Session disabled = new Session("MOD", "PACS", "gone", tina.withActive(false), "127.0.0.1", null, null, null,
+                null);
+
+        assertThat(viewer.denied(org.pacs.storage.security.Action.READ)).isEmpty();
+        assertThat(viewer.denied(org.pacs.storage.security.Action.WRITE)).get().asString()
+                .contains("'vera'").contains("VIEWER").contains("may not write studies");
+        assertThat(technologist.denied(org.pacs.storage.security.Action.WRITE)).isEmpty();
+        assertThat(anonymous.denied(org.pacs.storage.security.Action.WRITE)).isEmpty();
+        assertThat(disabled.denied(org.pacs.storage.security.Action.READ)).isPresent();
+    }
+
+    @Test
     void requiringAnIdentityWithoutASecurityDatabaseIsAConfigurationError() {
         assertThatThrownBy(() -> new DimseServer(config().withRequireUserIdentity(true), archive, events::add, null))
                 .isInstanceOf(StorageException.class).hasMessageContaining("dimse.require-user-identity");
