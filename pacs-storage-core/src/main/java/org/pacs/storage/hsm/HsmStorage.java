@@ -190,7 +190,7 @@ public final class HsmStorage implements StorageBackend, org.pacs.storage.Suppor
     @Override
     public StoredInstance store(Path file) {
         ensureOpen();
-        return stored(() -> tiers.tier(StorageTier.HOT).spooler().spool(file));
+        return stored(() -> tiers.tier(StorageTier.HOT).spool(file));
     }
 
     @Override

@@ -61,6 +61,15 @@ final class TierStore {
         return store.keyFor(i);
     }
 
+    /**
+     * Spools the caller's file for this store: a file store copies it into its own spool as it hashes it (one read;
+     * the file renamed into place holds exactly the hashed bytes), any other store hashes it in place and uploads
+     * from it.
+     */
+    SpooledInstance spool(Path file) {
+        return store instanceof org.pacs.storage.file.FileBlobStore ? spooler.spoolCopy(file) : spooler.spool(file);
+    }
+
     /** Puts a spooled instance under its key (through {@code batch} when given), durable unless batched. */
     void put(SpooledInstance s, BlobBatch batch) {
         put(s, s.instance(), batch);

@@ -93,12 +93,39 @@ public final class InstanceSpooler {
         }
     }
 
-    /** Hashes and parses the caller's file where it is: no copy is made, and the file is never changed. */
-    public SpooledInstance spool(Path file) {
+    /**
+     * Copies the caller's file into a spool file, hashing and checking the bytes as they are written, as
+     * {@link #spool(InputStream)} does: one read of the file, and what a store then renames into place is exactly
+     * what was hashed, even if the file is rewritten meanwhile. For a store that takes spool files over (a file
+     * tier); {@link #spool(Path)} is for one that uploads from the caller's file.
+     */
+    public SpooledInstance spoolCopy(Path file) {
+        requireFile(file);
+        InputStream in;
+        try {
+            in = Files.newInputStream(file);
+        } catch (IOException e) {
+            throw StorageException.invalidInput("Could not read " + file + " (" + e.getMessage()
+                    + "); check that it exists and is readable.");
+        }
+        try (in) {
+            return spool(in);
+        } catch (IOException e) {
+            throw StorageException.invalidInput("Could not read " + file + " (" + e.getMessage()
+                    + "); check that it exists and is readable.");
+        }
+    }
+
+    private static void requireFile(Path file) {
         Objects.requireNonNull(file, "file");
         if (!Files.isRegularFile(file)) {
             throw StorageException.invalidInput(file + " is not a readable file; give the path of a DICOM Part 10 file.");
         }
+    }
+
+    /** Hashes and parses the caller's file where it is: no copy is made, and the file is never changed. */
+    public SpooledInstance spool(Path file) {
+        requireFile(file);
         MessageDigest md = sha256();
         CRC32C crc = new CRC32C();
         long size;
