@@ -207,9 +207,7 @@ public final class MigrationBench {
 
     /** Deletes what a case left (untimed) and settles, so the next case starts on the same file system. */
     private static void discard(Path dir) throws IOException, InterruptedException {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        CloudBench.deleteTree(dir);
         settle();
     }
 

@@ -2,10 +2,7 @@ package org.pacs.storage.hsm;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +11,6 @@ import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredHeader;
 import org.pacs.storage.StoredInstance;
 import org.pacs.storage.blob.BlobInfo;
-import org.pacs.storage.blob.Digests;
 import org.pacs.storage.blob.SupportsArchiveClasses;
 import org.pacs.storage.catalog.CatalogAttributes;
 import org.pacs.storage.catalog.CatalogEntry;
@@ -23,6 +19,7 @@ import org.pacs.storage.catalog.MigrationState;
 import org.pacs.storage.dicom.DicomFile;
 import org.pacs.storage.dicom.DicomReader;
 import org.pacs.storage.index.InstanceMetadata;
+import org.pacs.storage.spool.Fingerprint;
 import org.pacs.storage.spool.HeaderCapture;
 import org.pacs.storage.spool.InstanceHeaders;
 import org.slf4j.Logger;
@@ -182,15 +179,12 @@ public final class CatalogRebuilder {
 
     /** A blob with no metadata: parse its header and hash all its bytes, in one read. */
     private Optional<CatalogEntry> readWhole(TierStore tier, BlobInfo b) throws IOException {
-        MessageDigest md = Digests.newSha256();
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        try (InputStream raw = tier.blobs().open(b.key());
-             InputStream in = new java.util.zip.CheckedInputStream(new DigestInputStream(raw, md), crc)) {
+        Fingerprint fp = new Fingerprint();
+        try (InputStream raw = tier.blobs().open(b.key()); InputStream in = fp.wrap(raw)) {
             DicomFile header = DicomReader.readHeader(in);
             in.transferTo(java.io.OutputStream.nullOutputStream());
-            String sha = HexFormat.of().formatHex(md.digest());
             // age-based tier policies read storedAt, so a rebuilt row keeps the blob's age
-            StoredInstance i = InstanceHeaders.describe(header, b.size(), sha, crc.getValue(), b.lastModified());
+            StoredInstance i = InstanceHeaders.describe(header, b.size(), fp.sha256(), fp.crc32c(), b.lastModified());
             // the header kept as ingest keeps it: its bytes and frame layout, in ranged reads of the blob
             StoredHeader kept = HeaderCapture.ofRanges((offset, length) -> tier.blobs().open(b.key(), offset, length),
                     b.size()).orElse(null);

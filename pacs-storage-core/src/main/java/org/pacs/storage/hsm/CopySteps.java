@@ -251,7 +251,8 @@ final class CopySteps {
             return null;
         }
         return new StorageException(StorageException.Reason.CORRUPT, "The copy of " + uid + " in " + target
-                + (received ? " does not match at the target" : " holds other bytes than the source read gave")
+                + (received ? " does not match at the target" : " does not hold the catalogued bytes, as read from the "
+                + entry.tier() + " copy")
                 + " (the catalog records " + entry.instance().sizeBytes() + " bytes, SHA-256 " + expected
                 + (entry.instance().hasCrc32c() ? String.format(", CRC32C %08x", entry.instance().crc32c()) : "")
                 + "); the copy was removed and the instance stays in " + entry.tier() + ". Check the "

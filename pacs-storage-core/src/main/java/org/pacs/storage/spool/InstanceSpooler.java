@@ -8,15 +8,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Set;
-import java.util.zip.CRC32C;
-import java.util.zip.CheckedOutputStream;
 import org.pacs.storage.SopInstanceUid;
 import org.pacs.storage.StorageException;
 import org.pacs.storage.StoredInstance;
@@ -29,8 +23,8 @@ import org.pacs.storage.dicom.TransferSyntax;
 
 /**
  * The ingest step every backend shares: bytes go to a spool file through a fixed-size buffer while their
- * SHA-256, CRC32C (for later copies between tiers, {@link StoredInstance#crc32c()}) and size are computed, then only the header is parsed (so a multi-gigabyte instance costs its
- * header in heap), UIDs are validated and the query attributes extracted. A backend then uploads, renames or
+ * {@link Fingerprint} (SHA-256 and CRC32C) and size are computed, then only the header is parsed (so a
+ * multi-gigabyte instance costs its header in heap), UIDs are validated and the query attributes extracted. A backend then uploads, renames or
  * copies {@link SpooledInstance#path()}; bad input fails here, before any backend writes anything.
  * Thread-safe: every call uses its own spool file.
  */
@@ -71,14 +65,12 @@ public final class InstanceSpooler {
         Path tmp = f.path();
         FileChannel ch = f.channel();
         try {
-            MessageDigest md = sha256();
-            CRC32C crc = new CRC32C();
+            Fingerprint fp = new Fingerprint();
             long size;
-            try (OutputStream out = new CheckedOutputStream(new DigestOutputStream(Channels.newOutputStream(ch), md),
-                    crc)) {
+            try (OutputStream out = fp.wrap(Channels.newOutputStream(ch))) {
                 size = copy(in, out);
             }
-            return describeOrDelete(tmp, true, size, md, crc);
+            return describeOrDelete(tmp, true, size, fp);
         } catch (SourceReadException e) {
             deleteQuietly(tmp);
             throw StorageException.unavailable("Reading the incoming instance failed (" + e.getCause().getMessage()
@@ -101,19 +93,16 @@ public final class InstanceSpooler {
      */
     public SpooledInstance spoolCopy(Path file) {
         requireFile(file);
-        InputStream in;
-        try {
-            in = Files.newInputStream(file);
-        } catch (IOException e) {
-            throw StorageException.invalidInput("Could not read " + file + " (" + e.getMessage()
-                    + "); check that it exists and is readable.");
-        }
-        try (in) {
+        try (InputStream in = Files.newInputStream(file)) {
             return spool(in);
         } catch (IOException e) {
-            throw StorageException.invalidInput("Could not read " + file + " (" + e.getMessage()
-                    + "); check that it exists and is readable.");
+            throw unreadable(file, e);
         }
+    }
+
+    private static StorageException unreadable(Path file, IOException e) {
+        return StorageException.invalidInput("Could not read " + file + " (" + e.getMessage()
+                + "); check that it exists and is readable.");
     }
 
     private static void requireFile(Path file) {
@@ -126,18 +115,14 @@ public final class InstanceSpooler {
     /** Hashes and parses the caller's file where it is: no copy is made, and the file is never changed. */
     public SpooledInstance spool(Path file) {
         requireFile(file);
-        MessageDigest md = sha256();
-        CRC32C crc = new CRC32C();
+        Fingerprint fp = new Fingerprint();
         long size;
-        try (InputStream in = Files.newInputStream(file);
-             OutputStream sink = new CheckedOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), md),
-                     crc)) {
+        try (InputStream in = Files.newInputStream(file); OutputStream sink = fp.wrap(OutputStream.nullOutputStream())) {
             size = copy(in, sink);
         } catch (IOException e) {
-            throw StorageException.invalidInput("Could not read " + file + " (" + e.getMessage()
-                    + "); check that it exists and is readable.");
+            throw unreadable(file, e);
         }
-        return describeOrDelete(file, false, size, md, crc);
+        return describeOrDelete(file, false, size, fp);
     }
 
     /**
@@ -159,14 +144,13 @@ public final class InstanceSpooler {
         Path tmp = f.path();
         FileChannel ch = f.channel();
         try {
-            MessageDigest md = sha256();
-            CRC32C crc = new CRC32C();
+            Fingerprint fp = new Fingerprint();
             CountingOutputStream counter;
-            try (OutputStream out = new CheckedOutputStream(new DigestOutputStream(counter = new CountingOutputStream(
-                    new java.io.BufferedOutputStream(Channels.newOutputStream(ch), BUFFER_SIZE)), md), crc)) {
+            try (OutputStream out = fp.wrap(counter = new CountingOutputStream(
+                    new java.io.BufferedOutputStream(Channels.newOutputStream(ch), BUFFER_SIZE)))) {
                 DicomWriter.write(dataset, out, ts);
             }
-            return describeOrDelete(tmp, true, counter.count(), md, crc);
+            return describeOrDelete(tmp, true, counter.count(), fp);
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw StorageException.unavailable("Could not spool the dataset to " + spoolDir + " (" + e.getMessage()
@@ -177,15 +161,15 @@ public final class InstanceSpooler {
         }
     }
 
-    private SpooledInstance describeOrDelete(Path path, boolean temporary, long size, MessageDigest md, CRC32C crc) {
+    private SpooledInstance describeOrDelete(Path path, boolean temporary, long size, Fingerprint fp) {
         try {
             if (size == 0) {
                 throw StorageException.invalidInput("The instance is empty (0 bytes); give a DICOM Part 10 file.");
             }
-            String sha = HexFormat.of().formatHex(md.digest());
+            String sha = fp.sha256();
             DicomFile header = DicomReader.readHeader(path);
             org.pacs.storage.StoredHeader kept = PixelDataCheck.verifyAndCapture(path, header, size);
-            StoredInstance instance = InstanceHeaders.describe(header, size, sha, crc.getValue(), clock.instant());
+            StoredInstance instance = InstanceHeaders.describe(header, size, sha, fp.crc32c(), clock.instant());
             return new SpooledInstance(path, temporary, instance, InstanceHeaders.attributes(header, instance),
                     header.headerLength(), kept);
         } catch (RuntimeException e) {
@@ -254,14 +238,6 @@ public final class InstanceSpooler {
             total += n;
         }
         return total;
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
     }
 
     private static void deleteQuietly(Path p) {

@@ -47,6 +47,23 @@ final class Cli {
         return workDir;
     }
 
+    /**
+     * Writes a pacs-storage.yaml in the work directory for a SQLite catalog and one file hot tier under
+     * {@code workDir/pacs-archive}, with absolute paths so a test can open the same archive in its own JVM; returns
+     * that archive directory.
+     */
+    Path absoluteFileArchive() throws java.io.IOException {
+        Path archive = workDir.resolve("pacs-archive").toAbsolutePath();
+        java.nio.file.Files.writeString(workDir.resolve("pacs-storage.yaml"), """
+                catalog: jdbc:sqlite:%1$s/catalog.db
+                tiers:
+                  hot:
+                    type: file
+                    root: %1$s/hot
+                """.formatted(archive));
+        return archive;
+    }
+
     record Result(int exit, String out, String err, byte[] stdoutBytes) {
         @Override
         public String toString() {

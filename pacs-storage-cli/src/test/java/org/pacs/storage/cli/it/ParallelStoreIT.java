@@ -43,16 +43,8 @@ class ParallelStoreIT {
 
     @Test
     void eightThreadsInEachOfTwoProcessesStoreEveryInstanceOnce() throws Exception {
-        Path archive = dir.resolve("pacs-archive").toAbsolutePath();
-        // absolute paths, so this test can open the same archive in its own JVM afterwards
-        Files.writeString(dir.resolve("pacs-storage.yaml"), """
-                catalog: jdbc:sqlite:%1$s/catalog.db
-                tiers:
-                  hot:
-                    type: file
-                    root: %1$s/hot
-                """.formatted(archive));
         Cli cli = new Cli(dir);
+        Path archive = cli.absoluteFileArchive(); // this test opens the same archive in its own JVM afterwards
         for (String[] set : new String[][] {{"first", "250"}, {"second", "250"}, {"shared", "250"}}) {
             Cli.Result g = cli.run("generate", "-o", set[0], "--studies", "5", "--series", "1", "--instances",
                     Integer.toString(Integer.parseInt(set[1]) / 5), "--bytes", "4096");

@@ -37,15 +37,8 @@ class StoreKillIT {
 
     @Test
     void killedMidStoreLosesNoReportedInstanceAndVerifyIsCleanAfter() throws Exception {
-        Path archive = dir.resolve("pacs-archive").toAbsolutePath();
-        Files.writeString(dir.resolve("pacs-storage.yaml"), """
-                catalog: jdbc:sqlite:%1$s/catalog.db
-                tiers:
-                  hot:
-                    type: file
-                    root: %1$s/hot
-                """.formatted(archive));
         Cli cli = new Cli(dir);
+        Path archive = cli.absoluteFileArchive(); // this test opens the same archive in its own JVM afterwards
         Cli.Result g = cli.run("generate", "-o", "in", "--studies", "20", "--series", "1", "--instances", "100",
                 "--bytes", "4096");
         assertThat(g.exit()).as(g.toString()).isZero();
