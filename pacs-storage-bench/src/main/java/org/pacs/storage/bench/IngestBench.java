@@ -15,8 +15,9 @@ import org.pacs.storage.testkit.s3.S3MockServer;
 /**
  * Ingest throughput (issue 14), in one run on the same files (CT-like instances from {@link BenchInstances}):
  * the durable-write floor ({@link IngestPaths#floor}), {@code pacs-storage store} as a process (JVM start
- * included) on the embedded default (file tiers with fsync, SQLite catalog), and Orthanc fed over REST by 4
- * clients when installed; then the ratios store/floor (target at least 0.5) and store/Orthanc (at least 3). Also
+ * included) on the embedded default (file tiers with fsync, SQLite catalog), the same store path in this JVM once
+ * its JIT is warm ({@link IngestPaths#warmStore}: what a process's start and warm-up cost shows beside it), and
+ * Orthanc fed over REST by 4 clients when installed; then the ratios store/floor (target at least 0.5) and store/Orthanc (at least 3). Also
  * {@code store} into an archive whose hot tier is S3 (S3Mock) and Azure (Azurite), with 1 thread and with N, which
  * shows whether the uploads really run in parallel. Each figure is the median of {@code runs} runs with the
  * spread (min-max) and the 1-minute load average while it ran: other work on the machine moves these figures.
@@ -28,7 +29,9 @@ import org.pacs.storage.testkit.s3.S3MockServer;
  * </pre>
  * {@code threads} defaults to what {@code store} uses (16, or twice the cores if more); {@code cloud=N} is the
  * number of instances (of the first size) for the S3 and Azure rows, 0 skips them; {@code -Dpacs.cli.jar=} points
- * at another jar (default pacs-storage-cli/target/pacs-storage.jar).
+ * at another jar (default pacs-storage-cli/target/pacs-storage.jar, run through the {@code pacs-storage} launcher
+ * script as users run it: its JVM options for short commands and its class-data archive; another jar runs with
+ * plain {@code java -jar}).
  */
 public final class IngestBench {
 
@@ -57,6 +60,12 @@ public final class IngestBench {
             loads.add(load);
         }
     }
+
+    /** Unmeasured rounds before the in-process store path is timed (see {@link IngestPaths#warmStore}). */
+    private static final int WARM_ROUNDS = 2;
+
+    /** Whether the launcher has had its unmeasured first run (see {@link IngestPaths#warmLauncher}). */
+    private static boolean launcherWarmed;
 
     private IngestBench() {
     }
@@ -87,6 +96,7 @@ public final class IngestBench {
         System.out.printf(Locale.ROOT, "IngestBench: %d cores, %d threads (floor and store), %d Orthanc clients, %d"
                 + " run(s); load average %s; work dir %s%n", Runtime.getRuntime().availableProcessors(), threads,
                 clients, runs, loadAverage(), work);
+        System.out.println("store runs as: " + String.join(" ", IngestPaths.command(jar)) + " store ...");
         List<String> table = new ArrayList<>();
         try {
             for (String spec : o.get("sizes").split(",")) {
@@ -112,9 +122,14 @@ public final class IngestBench {
         progress("generating " + size.label());
         BenchInstances.Series in = BenchInstances.ct(work.resolve("in-" + size.count() + "x" + size.bytes()),
                 size.count(), size.bytes());
+        if (!launcherWarmed) {
+            IngestPaths.warmLauncher(jar, work.resolve("warm"), in.files().get(0));
+            launcherWarmed = true;
+        }
         Figures floor = new Figures();
         Figures store = new Figures();
         Figures orthanc = new Figures();
+        Figures warm = new Figures();
         // Each path's output (and input) stays until the bench ends (a few GB at the default sizes). On a file system without a journal (this
         // machine's ext4), each file created within minutes of many unlinks scans past every recently deleted
         // inode of its block group (ext4's recently_deleted), so a path timed right after another path's cleanup
@@ -127,6 +142,8 @@ public final class IngestBench {
             IngestPaths.StoreRun s = IngestPaths.store(jar, out.resolve("store" + r), in.dir(), threads, Map.of());
             store.add(s.perSecond(), load());
             progress("  " + s.out());
+            progress(size.label() + " run " + r + ": store path in process, JIT warm");
+            warm.add(IngestPaths.warmStore(in, out.resolve("warm" + r), threads, WARM_ROUNDS), load());
             if (withOrthanc) {
                 progress(size.label() + " run " + r + ": Orthanc");
                 Optional<Orthanc> started = Orthanc.start(out.resolve("orthanc" + r), false);
@@ -141,12 +158,17 @@ public final class IngestBench {
         double mb = in.totalBytes() / 1e6 / size.count();
         rows.add(row(size.label(), "durable-write floor, " + threads + " threads", floor, mb));
         rows.add(row("", "pacs-storage store (process), " + threads + " threads", store, mb));
+        rows.add(row("", "store path in process, JIT warm, " + threads + " threads", warm, mb));
         if (!orthanc.rates.isEmpty()) {
             rows.add(row("", "Orthanc REST POST /instances, " + clients + " clients", orthanc, mb));
         }
         rows.add(ratio("store / floor (target >= 0.5)", store, floor));
         if (!orthanc.rates.isEmpty()) {
             rows.add(ratio("store / Orthanc (target >= 3)", store, orthanc));
+        }
+        rows.add(ratio("warm store path / floor", warm, floor));
+        if (!orthanc.rates.isEmpty()) {
+            rows.add(ratio("warm store path / Orthanc", warm, orthanc));
         }
         return rows;
     }

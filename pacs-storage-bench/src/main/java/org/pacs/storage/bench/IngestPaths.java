@@ -62,20 +62,66 @@ final class IngestPaths {
         }
     }
 
+    /**
+     * How {@code pacs-storage} is started: the launcher script users run (README), which picks the JVM options for
+     * a short command and maps the class-data archive, when it sits beside the default jar; else {@code java -jar}
+     * (another jar given with {@code -Dpacs.cli.jar}, or no script).
+     */
+    static List<String> command(Path jar) {
+        Path launcher = Path.of(System.getProperty("pacs.cli.launcher", "pacs-storage")).toAbsolutePath();
+        Path defaultJar = Path.of("pacs-storage-cli/target/pacs-storage.jar").toAbsolutePath();
+        if (Files.isExecutable(launcher) && jar.toAbsolutePath().normalize().equals(defaultJar.normalize())) {
+            return List.of(launcher.toString());
+        }
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar.toAbsolutePath().toString());
+    }
+
+    /**
+     * One unmeasured {@code store} of a single file, so that the launcher's first run after a build (which writes
+     * the class-data archive, about a second once) is not one of the measured runs.
+     */
+    static void warmLauncher(Path jar, Path work, Path oneFile) throws Exception {
+        Path in = Files.createDirectories(work.resolve("warm-in"));
+        Files.copy(oneFile, in.resolve(oneFile.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        store(jar, work.resolve("warm-archive"), in, 1, Map.of());
+    }
+
+    /**
+     * The store path {@code store} runs (HsmStorage over a file hot tier with fsync and the SQLite catalog, group
+     * commit, {@code threads} stores at once) in this JVM, after {@code warmRounds} unmeasured rounds over the same
+     * files into archives of their own: the code's rate once the JIT has compiled it, without a process's start and
+     * warm-up. Each round's archive is kept until the bench ends, as the other paths' output is.
+     */
+    static double warmStore(BenchInstances.Series in, Path root, int threads, int warmRounds) throws Exception {
+        double rate = 0;
+        for (int round = 0; round <= warmRounds; round++) {
+            Path dir = root.resolve("round" + round);
+            try (org.pacs.storage.hsm.HsmStorage archive = new org.pacs.storage.hsm.HsmStorage(
+                    Map.of(org.pacs.storage.hsm.StorageTier.HOT, new org.pacs.storage.file.FileBlobStore(
+                            org.pacs.storage.file.FileStorageConfig.of(dir.resolve("hot")))),
+                    org.pacs.storage.catalog.JdbcInstanceCatalog.sqlite(dir.resolve("catalog.db")),
+                    org.pacs.storage.hsm.HsmStorageConfig.defaults())) {
+                double seconds = CloudBench.seconds(in.files().size(), threads, i -> archive.store(in.files().get(i)));
+                rate = in.files().size() / seconds;
+            }
+        }
+        return rate;
+    }
+
     /** What one {@code store} process reported. */
     record StoreRun(double perSecond, long stored, String out) {
     }
 
     /**
-     * {@code java -jar pacs-storage.jar store --threads N DIR} in {@code work} (so the embedded default, or the
+     * {@code pacs-storage store --threads N DIR} (see {@link #command}) in {@code work} (so the embedded default, or the
      * {@code pacs-storage.yaml} written there, is used), timed from process start to exit: JVM start, opening the
      * archive and closing it included.
      */
     static StoreRun store(Path jar, Path work, Path input, int threads, Map<String, String> env) throws Exception {
         Files.createDirectories(work);
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                jar.toAbsolutePath().toString(), "store", "--threads", Integer.toString(threads),
-                input.toAbsolutePath().toString());
+        List<String> cmd = new java.util.ArrayList<>(command(jar));
+        cmd.addAll(List.of("store", "--threads", Integer.toString(threads), input.toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile())
                 .redirectOutput(work.resolve("store.out").toFile()).redirectError(work.resolve("store.err").toFile());
         pb.environment().remove("PACS_STORAGE_CONFIG");

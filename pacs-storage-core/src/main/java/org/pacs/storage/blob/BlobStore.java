@@ -35,6 +35,15 @@ public interface BlobStore extends AutoCloseable {
     }
 
     /**
+     * True when this store wants the spool files it takes over forced to disk as they are written (a file store
+     * with fsync): the spooler then forces each on the channel that wrote it ({@link LocalBlob#forced()}), and the
+     * store renames it without reopening it. False (the default) for a store that uploads the spool file.
+     */
+    default boolean forcesSpools() {
+        return false;
+    }
+
+    /**
      * Stores {@code blob} under {@code key} atomically (readers see the old blob or the whole new one, never a
      * part) and durably before returning. A movable blob's file may be taken over (renamed); otherwise it is
      * only read. Replaces a blob already under the key.

@@ -7,9 +7,15 @@ import java.util.Objects;
 /**
  * Bytes ready to put: a local file whose size and SHA-256 are known (the spooler computed them while reading the
  * incoming stream), the metadata to keep with it, and whether the store may take the file over (a spool file it
- * may rename) or must only read it (the caller's own file).
+ * may rename) or must only read it (the caller's own file), and whether its bytes are already forced to disk
+ * (a spool file the spooler forced: a store that renames it need not reopen it to force it again).
  */
-public record LocalBlob(Path path, long size, String sha256, Map<String, String> metadata, boolean movable) {
+public record LocalBlob(Path path, long size, String sha256, Map<String, String> metadata, boolean movable,
+                        boolean forced) {
+
+    public LocalBlob(Path path, long size, String sha256, Map<String, String> metadata, boolean movable) {
+        this(path, size, sha256, metadata, movable, false);
+    }
 
     public LocalBlob {
         Objects.requireNonNull(path, "path");

@@ -51,6 +51,14 @@ public final class DicomReader {
         return parse(new DicomInput(in, true, -1, 0, 256), true, "input stream");
     }
 
+    /**
+     * Reads up to Pixel Data from a stream of {@code size} bytes in all (a file read through memory): as {@link
+     * #readHeader(Path)}, a declared length past the end fails before any read. The stream is not closed.
+     */
+    public static DicomFile readHeader(InputStream in, long size) {
+        return read(in, size, true);
+    }
+
     /** Reads bytes whose total size is known (as for a file): a length past the end fails before any read. */
     static DicomFile read(InputStream in, long size, boolean header) {
         return parse(new DicomInput(in, false, size, 0, header ? FILE_BUFFER : STREAM_BUFFER), header, "input");

@@ -108,15 +108,43 @@ final class SpecificCharacterSet {
         if (values.isEmpty() || values.size() == 1 && values.get(0).isBlank()) {
             return DEFAULT;
         }
+        SpecificCharacterSet known = SEEN.get(values);
+        if (known != null) {
+            return known;
+        }
         List<String> terms = values.stream().map(SpecificCharacterSet::normalize).toList();
         boolean iso2022 = terms.stream().anyMatch(v -> v.startsWith("ISO 2022")) || terms.get(0).equals("ISO_IR 13");
-        return new SpecificCharacterSet(terms, iso2022);
+        SpecificCharacterSet made = new SpecificCharacterSet(terms, iso2022);
+        if (SEEN.size() < SEEN_MAX) {
+            SEEN.putIfAbsent(List.copyOf(values), made);
+        }
+        return made;
     }
+
+    /**
+     * Character sets already built, by the values they were built from: every instance of a study names the same
+     * one, and building it (names normalised, charsets looked up) cost more than parsing the rest of a small
+     * header. Bounded, so files naming ever new values cannot grow it: past the bound each is built afresh.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<List<String>, SpecificCharacterSet> SEEN =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int SEEN_MAX = 256;
 
     /** Tolerates the spellings seen in the wild: "ISO-IR 100", "ISO_IR100", "iso 2022 ir 87". */
     static String normalize(String term) {
         String t = term.trim().toUpperCase(Locale.ROOT).replace("ISO-IR", "ISO_IR").replace("ISO2022", "ISO 2022");
-        return t.replaceFirst("^ISO_IR(\\d)", "ISO_IR $1").replaceFirst("^ISO 2022 IR(\\d)", "ISO 2022 IR $1");
+        return spaceBeforeNumber(spaceBeforeNumber(t, "ISO_IR"), "ISO 2022 IR");
+    }
+
+    /** "ISO_IR100" as "ISO_IR 100": a space between {@code prefix} and the digit right after it. */
+    private static String spaceBeforeNumber(String t, String prefix) {
+        if (t.length() > prefix.length() && t.startsWith(prefix)) {
+            char c = t.charAt(prefix.length());
+            if (c >= '0' && c <= '9') {
+                return prefix + " " + t.substring(prefix.length());
+            }
+        }
+        return t;
     }
 
     List<String> terms() {

@@ -88,6 +88,11 @@ public final class FileBlobStore implements SupportsBatchedDurability {
     }
 
     @Override
+    public boolean forcesSpools() {
+        return config.fsync();
+    }
+
+    @Override
     public BlobInfo put(String key, LocalBlob blob) {
         return write(key, blob, syncNow());
     }
@@ -231,6 +236,8 @@ public final class FileBlobStore implements SupportsBatchedDurability {
                 tmp = blob.path();
                 if (!config.fileMode().equals(SPOOL_MODE)) {
                     FilePermissions.apply(tmp, config); // spool files are made 0600; this tier wants another mode
+                } else {
+                    forced = blob.forced(); // forced as it was spooled; a mode change would need forcing again
                 }
             } else {
                 tmp = spool.resolve("copy-" + processTag + "-" + counter.incrementAndGet() + ".tmp");

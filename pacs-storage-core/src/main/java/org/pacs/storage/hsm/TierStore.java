@@ -42,7 +42,7 @@ final class TierStore {
     TierStore(StorageTier tier, BlobStore store, java.time.Clock clock) {
         this.tier = tier;
         this.store = store;
-        this.spooler = new InstanceSpooler(store.spoolDir(), clock);
+        this.spooler = new InstanceSpooler(store.spoolDir(), clock, store.forcesSpools());
     }
 
     StorageTier tier() {
@@ -78,7 +78,7 @@ final class TierStore {
     /** As above, with the metadata of {@code i}: the instance as the catalog records it (its store time). */
     void put(SpooledInstance s, StoredInstance i, BlobBatch batch) {
         LocalBlob blob = new LocalBlob(s.path(), i.sizeBytes(), i.sha256(), InstanceMetadata.encode(i,
-                s.headerLength()), s.isTemporary());
+                s.headerLength()), s.isTemporary(), s.forced());
         if (batch != null) {
             batch.put(key(i), blob);
         } else {

@@ -42,16 +42,30 @@ public final class InstanceSpooler {
             java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                     java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
 
+    /** Bytes of the start of each instance kept in memory while it is spooled: most headers end within them. */
+    static final int HEAD_BYTES = BUFFER_SIZE;
+
     private final Path spoolDir;
     private final Clock clock;
+    private final boolean forceSpools;
 
     public InstanceSpooler(Path spoolDir) {
         this(spoolDir, Clock.systemUTC());
     }
 
     public InstanceSpooler(Path spoolDir, Clock clock) {
+        this(spoolDir, clock, false);
+    }
+
+    /**
+     * With {@code forceSpools}, every spool file is forced (fsync) on the channel that wrote it, before it is
+     * closed, and says so ({@link SpooledInstance#forced()}): for a store that renames spool files into place and
+     * would otherwise reopen each one only to force it.
+     */
+    public InstanceSpooler(Path spoolDir, Clock clock, boolean forceSpools) {
         this.spoolDir = Objects.requireNonNull(spoolDir, "spoolDir");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.forceSpools = forceSpools;
     }
 
     public Path spoolDir() {
@@ -67,10 +81,13 @@ public final class InstanceSpooler {
         try {
             Fingerprint fp = new Fingerprint();
             long size;
+            byte[] head = new byte[HEAD_BYTES];
             try (OutputStream out = fp.wrap(Channels.newOutputStream(ch))) {
-                size = copy(in, out);
+                size = copy(in, out, head);
+                force(ch);
             }
-            return describeOrDelete(tmp, true, size, fp);
+            return describeOrDelete(new SpooledBytes(tmp, head, (int) Math.min(size, head.length)), tmp, true, size,
+                    fp);
         } catch (SourceReadException e) {
             deleteQuietly(tmp);
             throw StorageException.unavailable("Reading the incoming instance failed (" + e.getCause().getMessage()
@@ -117,12 +134,14 @@ public final class InstanceSpooler {
         requireFile(file);
         Fingerprint fp = new Fingerprint();
         long size;
+        byte[] head = new byte[HEAD_BYTES];
         try (InputStream in = Files.newInputStream(file); OutputStream sink = fp.wrap(OutputStream.nullOutputStream())) {
-            size = copy(in, sink);
+            size = copy(in, sink, head);
         } catch (IOException e) {
             throw unreadable(file, e);
         }
-        return describeOrDelete(file, false, size, fp);
+        return describeOrDelete(new SpooledBytes(file, head, (int) Math.min(size, head.length)), file, false, size,
+                fp);
     }
 
     /**
@@ -149,8 +168,10 @@ public final class InstanceSpooler {
             try (OutputStream out = fp.wrap(counter = new CountingOutputStream(
                     new java.io.BufferedOutputStream(Channels.newOutputStream(ch), BUFFER_SIZE)))) {
                 DicomWriter.write(dataset, out, ts);
+                out.flush();
+                force(ch);
             }
-            return describeOrDelete(tmp, true, counter.count(), fp);
+            return describeOrDelete(new SpooledBytes(tmp, new byte[0], 0), tmp, true, counter.count(), fp);
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw StorageException.unavailable("Could not spool the dataset to " + spoolDir + " (" + e.getMessage()
@@ -161,17 +182,36 @@ public final class InstanceSpooler {
         }
     }
 
-    private SpooledInstance describeOrDelete(Path path, boolean temporary, long size, Fingerprint fp) {
-        try {
+    /** Forces a spool file's bytes when this spooler is asked to (a store that renames them into place). */
+    private void force(FileChannel ch) throws IOException {
+        if (forceSpools) {
+            ch.force(true);
+        }
+    }
+
+    /**
+     * Parses the header and checks Pixel Data from {@code bytes} (the start of the file still in memory, the rest
+     * read from the file only if the header runs past it), then describes the instance; a temporary spool file is
+     * deleted when that fails.
+     */
+    private SpooledInstance describeOrDelete(SpooledBytes bytes, Path path, boolean temporary, long size,
+                                             Fingerprint fp) {
+        try (SpooledBytes b = bytes) {
             if (size == 0) {
                 throw StorageException.invalidInput("The instance is empty (0 bytes); give a DICOM Part 10 file.");
             }
             String sha = fp.sha256();
-            DicomFile header = DicomReader.readHeader(path);
-            org.pacs.storage.StoredHeader kept = PixelDataCheck.verifyAndCapture(path, header, size);
+            DicomFile header = DicomReader.readHeader(b.stream(), size);
+            org.pacs.storage.StoredHeader kept = PixelDataCheck.verifyAndCapture(b, header, size);
             StoredInstance instance = InstanceHeaders.describe(header, size, sha, fp.crc32c(), clock.instant());
-            return new SpooledInstance(path, temporary, instance, InstanceHeaders.attributes(header, instance),
-                    header.headerLength(), kept);
+            return new SpooledInstance(path, temporary, temporary && forceSpools, instance,
+                    InstanceHeaders.attributes(header, instance), header.headerLength(), kept);
+        } catch (IOException e) {
+            if (temporary) {
+                deleteQuietly(path);
+            }
+            throw StorageException.unavailable("Could not read back " + path + " (" + e.getMessage() + "); check"
+                    + " the spool directory's disk.", e);
         } catch (RuntimeException e) {
             if (temporary) {
                 deleteQuietly(path);
@@ -221,7 +261,8 @@ public final class InstanceSpooler {
     private record SpoolFile(Path path, FileChannel channel) {
     }
 
-    static long copy(InputStream in, OutputStream out) throws IOException {
+    /** Copies {@code in} to its end into {@code out}, keeping its first bytes in {@code head} as they pass. */
+    static long copy(InputStream in, OutputStream out, byte[] head) throws IOException {
         byte[] buf = new byte[BUFFER_SIZE];
         long total = 0;
         int n;
@@ -235,6 +276,9 @@ public final class InstanceSpooler {
                 break;
             }
             out.write(buf, 0, n);
+            if (total < head.length) {
+                System.arraycopy(buf, 0, head, (int) total, (int) Math.min(n, head.length - total));
+            }
             total += n;
         }
         return total;

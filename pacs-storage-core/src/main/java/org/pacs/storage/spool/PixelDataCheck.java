@@ -3,9 +3,6 @@ package org.pacs.storage.spool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.pacs.storage.PixelLayout;
 import org.pacs.storage.dicom.DicomFile;
 import org.pacs.storage.dicom.DicomParseException;
@@ -38,18 +35,11 @@ final class PixelDataCheck {
     }
 
     /**
-     * Checks a spooled file and captures what the catalog keeps of it, through one open channel: the layout of its
-     * Pixel Data, and its header bytes. Null when nothing is kept (see {@link HeaderCapture}).
+     * Checks a spooled file and captures what the catalog keeps of it, read through {@code src} (its first bytes
+     * in memory, the rest from the file): the layout of its Pixel Data, and its header bytes. Null when nothing is kept (see {@link HeaderCapture}).
      */
-    static org.pacs.storage.StoredHeader verifyAndCapture(Path file, DicomFile header, long fileSize) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            Source src = (b, pos) -> {
-                while (b.hasRemaining()) {
-                    if (ch.read(b, pos + b.position()) < 0) {
-                        return;
-                    }
-                }
-            };
+    static org.pacs.storage.StoredHeader verifyAndCapture(Source src, DicomFile header, long fileSize) {
+        try {
             PixelLayout layout = verify(src, header, fileSize, true);
             return HeaderCapture.capture(src, header, fileSize, layout);
         } catch (IOException e) {

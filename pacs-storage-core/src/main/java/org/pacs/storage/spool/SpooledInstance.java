@@ -19,16 +19,18 @@ public final class SpooledInstance implements AutoCloseable {
 
     private final Path path;
     private final boolean temporary;
+    private final boolean forced;
     private final StoredInstance instance;
     private final DicomDataset attributes;
     private final long headerLength;
     private final org.pacs.storage.StoredHeader storedHeader;
     private final AtomicBoolean owned;
 
-    SpooledInstance(Path path, boolean temporary, StoredInstance instance, DicomDataset attributes, long headerLength,
-                    org.pacs.storage.StoredHeader storedHeader) {
+    SpooledInstance(Path path, boolean temporary, boolean forced, StoredInstance instance, DicomDataset attributes,
+                    long headerLength, org.pacs.storage.StoredHeader storedHeader) {
         this.path = path;
         this.temporary = temporary;
+        this.forced = forced;
         this.instance = instance;
         this.attributes = attributes;
         this.headerLength = headerLength;
@@ -44,6 +46,11 @@ public final class SpooledInstance implements AutoCloseable {
     /** True when {@link #path()} is a spool file this object may move or delete. */
     public boolean isTemporary() {
         return temporary;
+    }
+
+    /** True when the spool file's bytes were forced to disk before it was closed: a rename need not force it. */
+    public boolean forced() {
+        return forced;
     }
 
     /** UIDs, size, SHA-256 and transfer syntax; {@code storedAt} is the spooling time. */

@@ -165,4 +165,64 @@ class InstanceSpoolerTest {
         assertThatThrownBy(() -> spooler.spool(PYDICOM.resolve("MR_truncated.dcm")))
                 .isInstanceOf(StorageException.class);
     }
+
+    /** A stream that hands out at most {@code chunk} bytes per read, as a socket does. */
+    private static InputStream trickle(byte[] bytes, int chunk) {
+        return new ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, chunk));
+            }
+        };
+    }
+
+    @Test
+    void aHeaderLongerThanTheBytesKeptInMemoryIsReadOnFromTheSpoolFile() throws Exception {
+        // (0028,2000) ICC Profile of 200 KB before Pixel Data: the header ends far past the kept first bytes
+        DicomDataset d = dataset("1.2.3.4.20", 3000).setBytes(0x00282000, VR.OB, new byte[200_000]);
+        byte[] bytes = DicomWriter.toBytes(d, TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        InstanceSpooler spooler = new InstanceSpooler(spoolDir());
+        for (InputStream in : List.of(new ByteArrayInputStream(bytes), trickle(bytes, 1000))) {
+            try (SpooledInstance s = spooler.spool(in)) {
+                assertThat(s.headerLength()).isGreaterThan(InstanceSpooler.HEAD_BYTES);
+                assertThat(s.headerLength()).isEqualTo(bytes.length - 3000 - 12L);
+                assertThat(s.instance().sopInstanceUid().value()).isEqualTo("1.2.3.4.20");
+                assertThat(s.instance().sha256()).isEqualTo(sha(bytes));
+                assertThat(Files.readAllBytes(s.path())).isEqualTo(bytes);
+            }
+        }
+        // and one whose Pixel Data is cut off past the kept bytes is still refused, its spool file removed
+        byte[] cut = Arrays.copyOf(bytes, bytes.length - 10);
+        assertThatThrownBy(() -> spooler.spool(new ByteArrayInputStream(cut))).isInstanceOf(StorageException.class)
+                .hasMessageContaining("Pixel Data");
+        assertThat(spoolFiles()).isEmpty();
+    }
+
+    @Test
+    void aStreamArrivingInSmallPiecesIsDescribedFromTheBytesKeptInMemory() throws Exception {
+        byte[] bytes = DicomWriter.toBytes(dataset("1.2.3.4.21", 5000), TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        try (SpooledInstance s = new InstanceSpooler(spoolDir()).spool(trickle(bytes, 7))) {
+            assertThat(s.instance().sopInstanceUid().value()).isEqualTo("1.2.3.4.21");
+            assertThat(s.attributes().getString(Tag.PatientName, "")).isEqualTo("Doe^John");
+            assertThat(s.headerLength()).isEqualTo(bytes.length - 5000 - 12L);
+            assertThat(s.storedHeader()).isPresent();
+        }
+    }
+
+    @Test
+    void aSpoolerAskedToForceSaysWhichSpoolFilesItForced() throws Exception {
+        byte[] bytes = DicomWriter.toBytes(dataset("1.2.3.4.22", 100), TransferSyntax.EXPLICIT_VR_LITTLE_ENDIAN);
+        Path f = dir.resolve("own.dcm");
+        Files.write(f, bytes);
+        InstanceSpooler forcing = new InstanceSpooler(spoolDir(), java.time.Clock.systemUTC(), true);
+        try (SpooledInstance fromStream = forcing.spool(new ByteArrayInputStream(bytes));
+             SpooledInstance copied = forcing.spoolCopy(f);
+             SpooledInstance fromDataset = forcing.spool(dataset("1.2.3.4.23", 100));
+             SpooledInstance inPlace = forcing.spool(f);
+             SpooledInstance notAsked = new InstanceSpooler(spoolDir()).spool(new ByteArrayInputStream(bytes))) {
+            assertThat(List.of(fromStream.forced(), copied.forced(), fromDataset.forced())).containsOnly(true);
+            assertThat(inPlace.forced()).as("the caller's own file is only read, never forced").isFalse();
+            assertThat(notAsked.forced()).isFalse();
+        }
+    }
 }
