@@ -97,11 +97,8 @@ final class IngestPaths {
         double rate = 0;
         for (int round = 0; round <= warmRounds; round++) {
             Path dir = root.resolve("round" + round);
-            try (org.pacs.storage.hsm.HsmStorage archive = new org.pacs.storage.hsm.HsmStorage(
-                    Map.of(org.pacs.storage.hsm.StorageTier.HOT, new org.pacs.storage.file.FileBlobStore(
-                            org.pacs.storage.file.FileStorageConfig.of(dir.resolve("hot")))),
-                    org.pacs.storage.catalog.JdbcInstanceCatalog.sqlite(dir.resolve("catalog.db")),
-                    org.pacs.storage.hsm.HsmStorageConfig.defaults())) {
+            try (org.pacs.storage.hsm.HsmStorage archive = StorePathBench.fileArchive(dir.resolve("hot"),
+                    dir.resolve("catalog.db"))) {
                 double seconds = CloudBench.seconds(in.files().size(), threads, i -> archive.store(in.files().get(i)));
                 rate = in.files().size() / seconds;
             }

@@ -36,12 +36,8 @@ public final class StorePathBench {
                 CloudBench.deleteTree(plain);
                 System.out.printf(Locale.ROOT, "%2d threads: %7.0f instances/s  durable-write floor%n", threads, floor);
                 String catalogAt = System.getProperty("bench.catalog");
-                try (org.pacs.storage.hsm.HsmStorage archive = new org.pacs.storage.hsm.HsmStorage(
-                        java.util.Map.of(org.pacs.storage.hsm.StorageTier.HOT,
-                                new org.pacs.storage.file.FileBlobStore(FileStorageConfig.of(dir))),
-                        org.pacs.storage.catalog.JdbcInstanceCatalog.sqlite(catalogAt != null
-                                ? Path.of(catalogAt + threads) : dir.resolve(".pacs-catalog.db")),
-                        org.pacs.storage.hsm.HsmStorageConfig.defaults())) {
+                try (org.pacs.storage.hsm.HsmStorage archive = fileArchive(dir, catalogAt != null
+                        ? Path.of(catalogAt + threads) : dir.resolve(".pacs-catalog.db"))) {
                     double rate = run(archive, files, threads);
                     var g = archive.ingestStatistics();
                     System.out.printf(Locale.ROOT, "%2d threads: %7.0f instances/s  store, %.2f x floor (%.1f"
@@ -77,6 +73,14 @@ public final class StorePathBench {
                 d.force(true);
             }
         });
+    }
+
+    /** The embedded store path: a file hot tier with fsync under {@code hot}, the SQLite catalog at {@code catalog}. */
+    static org.pacs.storage.hsm.HsmStorage fileArchive(Path hot, Path catalog) {
+        return new org.pacs.storage.hsm.HsmStorage(java.util.Map.of(org.pacs.storage.hsm.StorageTier.HOT,
+                new org.pacs.storage.file.FileBlobStore(FileStorageConfig.of(hot))),
+                org.pacs.storage.catalog.JdbcInstanceCatalog.sqlite(catalog),
+                org.pacs.storage.hsm.HsmStorageConfig.defaults());
     }
 
     static double run(org.pacs.storage.StorageBackend archive, List<Path> files, int threads) throws Exception {

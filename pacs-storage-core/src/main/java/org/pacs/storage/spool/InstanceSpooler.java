@@ -86,8 +86,7 @@ public final class InstanceSpooler {
                 size = copy(in, out, head);
                 force(ch);
             }
-            return describeOrDelete(new SpooledBytes(tmp, head, (int) Math.min(size, head.length)), tmp, true, size,
-                    fp);
+            return describeOrDelete(new SpooledBytes(tmp, head, (int) Math.min(size, head.length)), true, size, fp);
         } catch (SourceReadException e) {
             deleteQuietly(tmp);
             throw StorageException.unavailable("Reading the incoming instance failed (" + e.getCause().getMessage()
@@ -140,8 +139,7 @@ public final class InstanceSpooler {
         } catch (IOException e) {
             throw unreadable(file, e);
         }
-        return describeOrDelete(new SpooledBytes(file, head, (int) Math.min(size, head.length)), file, false, size,
-                fp);
+        return describeOrDelete(new SpooledBytes(file, head, (int) Math.min(size, head.length)), false, size, fp);
     }
 
     /**
@@ -171,7 +169,7 @@ public final class InstanceSpooler {
                 out.flush();
                 force(ch);
             }
-            return describeOrDelete(new SpooledBytes(tmp, new byte[0], 0), tmp, true, counter.count(), fp);
+            return describeOrDelete(new SpooledBytes(tmp, new byte[0], 0), true, counter.count(), fp);
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw StorageException.unavailable("Could not spool the dataset to " + spoolDir + " (" + e.getMessage()
@@ -194,8 +192,8 @@ public final class InstanceSpooler {
      * read from the file only if the header runs past it), then describes the instance; a temporary spool file is
      * deleted when that fails.
      */
-    private SpooledInstance describeOrDelete(SpooledBytes bytes, Path path, boolean temporary, long size,
-                                             Fingerprint fp) {
+    private SpooledInstance describeOrDelete(SpooledBytes bytes, boolean temporary, long size, Fingerprint fp) {
+        Path path = bytes.path();
         try (SpooledBytes b = bytes) {
             if (size == 0) {
                 throw StorageException.invalidInput("The instance is empty (0 bytes); give a DICOM Part 10 file.");
@@ -261,27 +259,35 @@ public final class InstanceSpooler {
     private record SpoolFile(Path path, FileChannel channel) {
     }
 
-    /** Copies {@code in} to its end into {@code out}, keeping its first bytes in {@code head} as they pass. */
+    /**
+     * Copies {@code in} to its end into {@code out}, its first bytes read straight into {@code head}, which keeps
+     * them: a transfer buffer is allocated only for an instance longer than that (most small ones are not).
+     */
     static long copy(InputStream in, OutputStream out, byte[] head) throws IOException {
-        byte[] buf = new byte[BUFFER_SIZE];
-        long total = 0;
-        int n;
-        while (true) {
-            try {
-                n = in.read(buf);
-            } catch (IOException e) {
-                throw new SourceReadException(e);
-            }
+        int kept = 0;
+        while (kept < head.length) {
+            int n = read(in, head, kept, head.length - kept);
             if (n < 0) {
-                break;
+                return kept;
             }
+            out.write(head, kept, n);
+            kept += n;
+        }
+        byte[] buf = new byte[BUFFER_SIZE];
+        long total = kept;
+        for (int n = read(in, buf, 0, buf.length); n >= 0; n = read(in, buf, 0, buf.length)) {
             out.write(buf, 0, n);
-            if (total < head.length) {
-                System.arraycopy(buf, 0, head, (int) total, (int) Math.min(n, head.length - total));
-            }
             total += n;
         }
         return total;
+    }
+
+    private static int read(InputStream in, byte[] b, int off, int len) throws IOException {
+        try {
+            return in.read(b, off, len);
+        } catch (IOException e) {
+            throw new SourceReadException(e);
+        }
     }
 
     private static void deleteQuietly(Path p) {

@@ -30,6 +30,11 @@ final class SpooledBytes implements PixelDataCheck.Source, AutoCloseable {
         this.headLength = headLength;
     }
 
+    /** The spooled (or the caller's) file these bytes are the start of. */
+    Path path() {
+        return file;
+    }
+
     /** The file from its first byte: the kept bytes, then the file's rest. */
     InputStream stream() {
         InputStream rest = new InputStream() {
