@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 RUNS="${RUNS:-3}"
 mvn -B -q -ntp -pl pacs-storage-bench,pacs-storage-cli -am package -DskipTests -Dazurite.install.skip=true \
     dependency:build-classpath -Dmdep.outputFile=target/bench.cp
-CP="pacs-storage-bench/target/classes:$(cat target/bench.cp)"
+# a relative outputFile is each module's own: the bench module's file is its classpath
+CP="pacs-storage-bench/target/classes:$(cat pacs-storage-bench/target/bench.cp)"
 settle() { sync; sleep 60; }
 run() { echo "=== $* ($(date +%T), load $(cut -d' ' -f1 /proc/loadavg))"; java -cp "$CP" "$@" 2>&1 | grep -v '^SLF4J'; }
 for what in "${@:-migration ingest dicomweb dimse}"; do

@@ -65,6 +65,8 @@ public final class SqliteSecurityStorage implements SecurityStorage {
         SQLiteConfig config = new SQLiteConfig();
         config.enforceForeignKeys(true);
         config.setBusyTimeout(SqliteErrors.BUSY_TIMEOUT_MILLIS);
+        // nothing reads generated keys; left on, the driver runs "SELECT last_insert_rowid()" after every insert
+        config.setGetGeneratedKeys(false);
         Connection c = null;
         try {
             c = config.createConnection("jdbc:sqlite:" + db);

@@ -33,7 +33,8 @@ import org.pacs.storage.testkit.SyntheticInstances;
  * one series of 50 CT instances) into our
  * server (FileStorage with fsync, authentication, an audit row per request) beside Orthanc's DICOMweb plugin
  * when installed; QIDO study search latency (p50/p95); WADO-RS instance retrieval beside reading the stored
- * files directly; /metadata of one study of many instances read from the stored files.
+ * files directly; /metadata of one study of many instances read from the stored files. Two references for the
+ * STOW figures, with the same bodies and clients: the durable HTTP floor and the HTTP ceiling ({@link HttpFloor}).
  * <p>Arguments (all optional): {@code count pixelBytes clients metadataStudySize}; defaults 5000, 39000, 4,
  * 1000. Run from the root:
  * <pre>
@@ -114,6 +115,19 @@ public final class DicomWebBench {
                     System.out.printf(Locale.ROOT, "ratio ours / floor: %.2f%s%n", count / ours / floor,
                             orthanc > 0 ? String.format(Locale.ROOT, "; 3 x Orthanc / floor: %.2f", 3 * count / orthanc
                                     / floor) : "");
+                    // the same with HTTP and an index row: Jetty, the body to a file, fsync, rename, folder fsync,
+                    // a group-committed SQLite row, then 200; no DICOM, no auth (see HttpFloor). And what HTTP alone
+                    // allows: the same server discarding each body.
+                    double durableHttp = httpFloor(http, work.resolve("http-floor"), true, warmup, bodies, clients);
+                    double ceiling = httpFloor(http, work.resolve("http-ceiling"), false, warmup, bodies, clients);
+                    System.out.printf(Locale.ROOT, "%-44s %8.0f instances/s%n",
+                            "durable HTTP floor (Jetty, fsyncs, a row)", durableHttp);
+                    System.out.printf(Locale.ROOT, "%-44s %8.0f instances/s%n",
+                            "HTTP ceiling (Jetty, body discarded)", ceiling);
+                    System.out.printf(Locale.ROOT, "ratio ours / HTTP floor: %.2f%s%n", count / ours / durableHttp,
+                            orthanc > 0 ? String.format(Locale.ROOT, "; 3 x Orthanc / HTTP floor: %.2f; 3 x Orthanc /"
+                                    + " HTTP ceiling: %.2f", 3 * count / orthanc / durableHttp,
+                                    3 * count / orthanc / ceiling) : "");
                     qido(http, web.baseUrl(), auth, studies);
                     wado(http, web, auth, archive, work, clients);
                     metadata(http, web, auth, work, pixelBytes, studySize);
@@ -138,6 +152,14 @@ public final class DicomWebBench {
                 throw new IllegalStateException("STOW " + r.statusCode() + ": " + r.body());
             }
         });
+    }
+
+    private static double httpFloor(HttpClient http, Path root, boolean durable, List<byte[]> warmup,
+                                    List<byte[]> bodies, int clients) throws Exception {
+        try (HttpFloor floor = new HttpFloor(root, durable)) {
+            stow(http, floor.url(), null, warmup, clients);
+            return bodies.size() / stow(http, floor.url(), null, bodies, clients);
+        }
     }
 
     private static void qido(HttpClient http, String base, String auth, List<String> studies) throws Exception {

@@ -14,8 +14,9 @@ import org.pacs.storage.testkit.s3.S3MockServer;
 
 /**
  * Ingest throughput (issue 14), in one run on the same files (CT-like instances from {@link BenchInstances}):
- * the durable-write floor ({@link IngestPaths#floor}), {@code pacs-storage store} as a process (JVM start
- * included) on the embedded default (file tiers with fsync, SQLite catalog), the same store path in this JVM once
+ * the durable-write floor ({@link IngestPaths#floor}), the same work plus a SHA-256 and a group-committed SQLite
+ * row as a process of its own ({@link ProcessFloor}: what a JVM can do here with nothing of ours in it),
+ * {@code pacs-storage store} as a process (JVM start included) on the embedded default (file tiers with fsync, SQLite catalog), the same store path in this JVM once
  * its JIT is warm ({@link IngestPaths#warmStore}: what a process's start and warm-up cost shows beside it), and
  * Orthanc fed over REST by 4 clients when installed; then the ratios store/floor (target at least 0.5) and store/Orthanc (at least 3). Also
  * {@code store} into an archive whose hot tier is S3 (S3Mock) and Azure (Azurite), with 1 thread and with N, which
@@ -133,6 +134,7 @@ public final class IngestBench {
         Figures store = new Figures();
         Figures orthanc = new Figures();
         Figures warm = new Figures();
+        Figures processFloor = new Figures();
         // Each path's output (and input) stays until the bench ends (a few GB at the default sizes). On a file system without a journal (this
         // machine's ext4), each file created within minutes of many unlinks scans past every recently deleted
         // inode of its block group (ext4's recently_deleted), so a path timed right after another path's cleanup
@@ -141,6 +143,8 @@ public final class IngestBench {
         for (int r = 1; r <= runs; r++) {
             progress(size.label() + " run " + r + ": floor");
             floor.add(IngestPaths.floor(in, out.resolve("floor" + r), threads), load());
+            progress(size.label() + " run " + r + ": process floor");
+            processFloor.add(IngestPaths.processFloor(in, out.resolve("process-floor" + r), threads), load());
             progress(size.label() + " run " + r + ": store");
             IngestPaths.StoreRun s = IngestPaths.store(jar, out.resolve("store" + r), in.dir(), threads, Map.of());
             store.add(s.perSecond(), load());
@@ -160,12 +164,15 @@ public final class IngestBench {
         List<String> rows = new ArrayList<>();
         double mb = in.totalBytes() / 1e6 / size.count();
         rows.add(row(size.label(), "durable-write floor, " + threads + " threads", floor, mb));
+        rows.add(row("", "process floor (JVM start, SHA-256, a row)", processFloor, mb));
         rows.add(row("", "pacs-storage store (process), " + threads + " threads", store, mb));
         rows.add(row("", "store path in process, JIT warm, " + threads + " threads", warm, mb));
         if (!orthanc.rates.isEmpty()) {
             rows.add(row("", "Orthanc REST POST /instances, " + clients + " clients", orthanc, mb));
         }
         rows.add(ratio("store / floor (target >= 0.5)", store, floor));
+        rows.add(ratio("process floor / floor", processFloor, floor));
+        rows.add(ratio("store / process floor", store, processFloor));
         if (!orthanc.rates.isEmpty()) {
             rows.add(ratio("store / Orthanc (target >= 3)", store, orthanc));
         }

@@ -41,19 +41,57 @@ final class IngestPaths {
         forceDirectory(root);
         double seconds = CloudBench.seconds(in.files().size(), threads, i -> {
             Path src = in.files().get(i);
-            byte[] bytes = Files.readAllBytes(src);
-            Path t = tmp.resolve(i + ".tmp");
-            try (FileChannel ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(t, dir.resolve(src.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-            forceDirectory(dir);
+            writeDurably(Files.readAllBytes(src), tmp.resolve(i + ".tmp"), dir.resolve(src.getFileName()));
         });
         return in.files().size() / seconds;
+    }
+
+    /**
+     * The floors' one durable write: {@code bytes} to the new file {@code tmp}, forced, renamed atomically to
+     * {@code target}, and {@code target}'s folder forced.
+     */
+    static void writeDurably(byte[] bytes, Path tmp, Path target) throws IOException {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        forceDirectory(target.getParent());
+    }
+
+    /**
+     * {@link ProcessFloor} as a process, on the same files and threads, JVM start included, with the launcher's
+     * options for short commands (the {@code SHORT} list in the {@code pacs-storage} script) but no class-data
+     * archive of its own. Instances per second over the whole process.
+     */
+    static double processFloor(BenchInstances.Series in, Path root, int threads) throws Exception {
+        Files.createDirectories(root);
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
+                "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000",
+                "-cp", System.getProperty("java.class.path"), ProcessFloor.class.getName(),
+                in.dir().toAbsolutePath().toString(), root.toAbsolutePath().toString(), Integer.toString(threads));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(root.resolve("floor.out").toFile());
+        long start = System.nanoTime();
+        Process p = pb.start();
+        double seconds = waitTimed(p, start, "the process floor");
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("the process floor failed: " + Files.readString(root.resolve("floor.out")));
+        }
+        return in.files().size() / seconds;
+    }
+
+    /** Waits (30 minutes at most) for {@code p}, started at {@code startNanos}; its run's seconds. */
+    private static double waitTimed(Process p, long startNanos, String what) throws InterruptedException {
+        if (!p.waitFor(30, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(what + " did not finish in 30 minutes");
+        }
+        return (System.nanoTime() - startNanos) / 1e9;
     }
 
     static void forceDirectory(Path dir) throws IOException {
@@ -125,11 +163,7 @@ final class IngestPaths {
         pb.environment().putAll(env);
         long start = System.nanoTime();
         Process p = pb.start();
-        if (!p.waitFor(30, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("store did not finish in 30 minutes");
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = waitTimed(p, start, "store");
         String out = Files.readString(work.resolve("store.out"));
         Matcher m = Pattern.compile("Stored (\\d+) of (\\d+) files").matcher(out);
         if (p.exitValue() != 0 || !m.find() || !m.group(1).equals(m.group(2))) {

@@ -5,10 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import org.pacs.storage.file.FileStorageConfig;
 
 /**
@@ -62,16 +58,8 @@ public final class StorePathBench {
         Files.createDirectories(tmp);
         Files.createDirectories(target);
         return files.size() / CloudBench.seconds(files.size(), threads, i -> {
-            byte[] b = Files.readAllBytes(files.get(i));
-            Path t1 = tmp.resolve(i + ".tmp");
-            try (FileChannel ch = FileChannel.open(t1, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.wrap(b));
-                ch.force(true);
-            }
-            Files.move(t1, target.resolve(i + ".dcm"), StandardCopyOption.ATOMIC_MOVE);
-            try (FileChannel d = FileChannel.open(target)) {
-                d.force(true);
-            }
+            IngestPaths.writeDurably(Files.readAllBytes(files.get(i)), tmp.resolve(i + ".tmp"),
+                    target.resolve(i + ".dcm"));
         });
     }
 

@@ -67,6 +67,8 @@ public final class PacsStorageCli implements Callable<Integer> {
 
     static int run(String[] args) {
         configureLogging(args);
+        // after the logging setup (the driver's loader creates its logger) and before anything opens a database
+        SqliteNativeLibrary.useCopyBesideJar();
         PacsStorageCli root = new PacsStorageCli();
         CommandLine cl = new CommandLine(root);
         PrintWriter out = new PrintWriter(new PrintStream(System.out, true, StandardCharsets.UTF_8), true);

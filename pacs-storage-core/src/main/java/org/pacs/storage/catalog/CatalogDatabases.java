@@ -36,6 +36,8 @@ final class CatalogDatabases {
         cfg.setBusyTimeout(busyTimeoutMillis);
         // writers take the lock up front, so two writers wait in busy_timeout instead of deadlocking on upgrade
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        // nothing reads generated keys; left on, the driver runs "SELECT last_insert_rowid()" after every insert
+        cfg.setGetGeneratedKeys(false);
         SQLiteDataSource ds = new SQLiteDataSource(cfg);
         ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
         // the wait is for a free pooled connection (4 per process), never for a server

@@ -141,6 +141,7 @@ class ArchiveIT {
         assertThat(Cli.jsonField(r.out(), "totalInstances")).isEqualTo("6");
         assertThat(Cli.jsonField(r.out(), "studiesCount")).isEqualTo("2");
         assertThat(r.out()).contains("\"hot\"").contains("\"warm\"").contains("\"cold\"");
+        assertThat(r.err()).as("nothing on stderr when all went well (no library's log lines)").isEmpty();
         assertThat(cli.run("stats").out()).contains("hot").contains("6 instances");
     }
 

@@ -26,6 +26,8 @@ import org.pacs.storage.cli.config.ConfigLoader;
  * tiers with fsync, SQLite) once it has reported 600 of them: every instance its {@code --json} output had
  * reported reads back byte for byte, and the next {@code verify} is clean with no manual step (the stores in
  * flight at the kill are catalogued from the dead process's journal, or were never put: no orphan, no half file).
+ * The killed process leaves nothing in its temporary folder either: left to itself, the SQLite driver copies its
+ * native library there at every start and deletes it at a normal exit only.
  */
 class StoreKillIT {
 
@@ -37,7 +39,8 @@ class StoreKillIT {
 
     @Test
     void killedMidStoreLosesNoReportedInstanceAndVerifyIsCleanAfter() throws Exception {
-        Cli cli = new Cli(dir);
+        Path tmp = Files.createDirectories(dir.resolve("java-tmp"));
+        Cli cli = new Cli(dir).jvm("-Xmx256m", "-Djava.io.tmpdir=" + tmp);
         Path archive = cli.absoluteFileArchive(); // this test opens the same archive in its own JVM afterwards
         Cli.Result g = cli.run("generate", "-o", "in", "--studies", "20", "--series", "1", "--instances", "100",
                 "--bytes", "4096");
@@ -51,6 +54,10 @@ class StoreKillIT {
         } finally {
             store.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
             assertThat(store.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        try (var left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("left in java.io.tmpdir by the killed store")
+                    .noneMatch(name -> name.startsWith("sqlite-"));
         }
         Map<String, String> reported = reported(out);
         assertThat(Files.readString(out)).as("killed before it finished").doesNotContain("\"megabytesPerSecond\"");
