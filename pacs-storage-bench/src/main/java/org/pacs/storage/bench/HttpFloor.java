@@ -40,7 +40,7 @@ final class HttpFloor implements AutoCloseable {
     HttpFloor(Path root, boolean durable) throws Exception {
         dir = Files.createDirectories(root.resolve("study").resolve("series"));
         tmp = Files.createDirectories(root.resolve(".tmp"));
-        catalog = new FloorCatalog(root.resolve("floor.db"));
+        catalog = durable ? new FloorCatalog(root.resolve("floor.db")) : null;
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
@@ -85,6 +85,8 @@ final class HttpFloor implements AutoCloseable {
     @Override
     public void close() throws Exception {
         server.stop();
-        catalog.close();
+        if (catalog != null) {
+            catalog.close();
+        }
     }
 }

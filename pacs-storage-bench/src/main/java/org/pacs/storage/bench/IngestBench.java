@@ -16,11 +16,12 @@ import org.pacs.storage.testkit.s3.S3MockServer;
  * Ingest throughput (issue 14), in one run on the same files (CT-like instances from {@link BenchInstances}):
  * the durable-write floor ({@link IngestPaths#floor}), the same work plus a SHA-256 and a group-committed SQLite
  * row as a process of its own ({@link ProcessFloor}: what a JVM can do here with nothing of ours in it),
- * {@code pacs-storage store} as a process (JVM start included) on the embedded default (file tiers with fsync, SQLite catalog), the same store path in this JVM once
- * its JIT is warm ({@link IngestPaths#warmStore}: what a process's start and warm-up cost shows beside it), and
- * Orthanc fed over REST by 4 clients when installed; then the ratios store/floor (target at least 0.5) and store/Orthanc (at least 3). Also
- * {@code store} into an archive whose hot tier is S3 (S3Mock) and Azure (Azurite), with 1 thread and with N, which
- * shows whether the uploads really run in parallel. Each figure is the median of {@code runs} runs with the
+ * {@code pacs-storage store} as a process (JVM start included) on the embedded default (file tiers with fsync,
+ * SQLite catalog), the same store path in this JVM once its JIT is warm ({@link IngestPaths#warmStore}: what a
+ * process's start and warm-up cost shows beside it), and Orthanc fed over REST by 4 clients when installed; then
+ * the ratios store/floor (target at least 0.5) and store/Orthanc (at least 3). Also {@code store} into an
+ * archive whose hot tier is S3 (S3Mock) and Azure (Azurite), with 1 thread and with N, which shows whether the
+ * uploads really run in parallel. Each figure is the median of {@code runs} runs with the
  * spread (min-max) and the 1-minute load average while it ran: other work on the machine moves these figures.
  * <pre>
  * mvn -B -q -o -ntp -pl pacs-storage-bench,pacs-storage-cli -am package -DskipTests -Dazurite.install.skip=true \
@@ -175,6 +176,7 @@ public final class IngestBench {
         rows.add(ratio("store / process floor", store, processFloor));
         if (!orthanc.rates.isEmpty()) {
             rows.add(ratio("store / Orthanc (target >= 3)", store, orthanc));
+            rows.add(ratio("process floor / Orthanc", processFloor, orthanc));
         }
         rows.add(ratio("warm store path / floor", warm, floor));
         if (!orthanc.rates.isEmpty()) {
