@@ -62,16 +62,22 @@ final class IngestPaths {
         forceDirectory(target.getParent());
     }
 
+    /** The launcher's JVM options for every command but serve, as a {@code java @file} argument. */
+    static final Path SHORT_COMMAND_OPTIONS = Path.of("pacs-storage-cli/short-commands.jvmopts");
+
     /**
      * {@link ProcessFloor} as a process, on the same files and threads, JVM start included, with the launcher's
-     * options for short commands (the {@code SHORT} list in the {@code pacs-storage} script) but no class-data
-     * archive of its own. Instances per second over the whole process.
+     * options for short commands ({@link #SHORT_COMMAND_OPTIONS}) but no class-data archive of its own. Instances
+     * per second over the whole process.
      */
     static double processFloor(BenchInstances.Series in, Path root, int threads) throws Exception {
         Files.createDirectories(root);
+        if (!Files.isRegularFile(SHORT_COMMAND_OPTIONS)) {
+            throw new IllegalStateException("no " + SHORT_COMMAND_OPTIONS.toAbsolutePath() + "; run the bench from"
+                    + " the repository's root");
+        }
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
-                "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000",
+                "@" + SHORT_COMMAND_OPTIONS.toAbsolutePath(),
                 "-cp", System.getProperty("java.class.path"), ProcessFloor.class.getName(),
                 in.dir().toAbsolutePath().toString(), root.toAbsolutePath().toString(), Integer.toString(threads));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
